@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using CertCmdlets.Core.IO;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+
+namespace CertCmdlets.Core.Certificates
+{
+    /// <summary>
+    /// Reads certificates from PEM (one or many, any text around them), DER, and PKCS#7 (.p7b, PEM or DER).
+    /// BouncyCastle's ASN.1 parser does the decoding: on Linux it is several times faster than
+    /// X509Certificate2, whose object is only made when a caller asks for it.
+    /// </summary>
+    public static class CertificateReader
+    {
+        /// <summary>Every certificate in the file, in file order, each carrying <paramref name="path"/> as its CertificatePath.</summary>
+        public static IReadOnlyList<CertificateInfo> ReadFile(string path)
+        {
+            byte[] data = FileInput.ReadAll(path);
+            List<CertificateInfo> certificates = Parse(data, path);
+            foreach (CertificateInfo certificate in certificates)
+            {
+                certificate.CertificatePath = path;
+            }
+
+            return certificates;
+        }
+
+        /// <summary>Every certificate in <paramref name="data"/>; <paramref name="source"/> names it in errors.</summary>
+        public static List<CertificateInfo> Parse(byte[] data, string source)
+        {
+            if (data.Length == 0)
+            {
+                throw Errors.CertificateFileInvalid(source, "the file is empty.");
+            }
+
+            return Pem.LooksLikePem(data) ? ParsePem(Encoding.ASCII.GetString(data), source) : ParseDer(data, source);
+        }
+
+        /// <summary>Every certificate in PEM text (pasted text, a bundle).</summary>
+        public static List<CertificateInfo> ParseText(string text, string source)
+        {
+            return ParsePem(text, source);
+        }
+
+        private static List<CertificateInfo> ParsePem(string text, string source)
+        {
+            List<PemBlock> blocks;
+            try
+            {
+                blocks = Pem.ReadBlocks(text);
+            }
+            catch (FormatException ex)
+            {
+                throw Errors.CertificateFileInvalid(source, ex.Message, ex);
+            }
+
+            var certificates = new List<CertificateInfo>();
+            foreach (PemBlock block in blocks)
+            {
+                switch (block.Label)
+                {
+                    case "CERTIFICATE":
+                    case "X509 CERTIFICATE":
+                    case "TRUSTED CERTIFICATE":
+                        certificates.Add(FromDer(block.Data, source, block.Label == "TRUSTED CERTIFICATE"));
+                        break;
+                    case "PKCS7":
+                    case "PKCS #7 SIGNED DATA":
+                    case "CMS":
+                        certificates.AddRange(FromPkcs7(block.Data, source));
+                        break;
+                }
+            }
+
+            if (certificates.Count == 0)
+            {
+                throw Errors.NoCertificateInFile(source, blocks.Select(b => Describe(b.Label)).Distinct());
+            }
+
+            return certificates;
+        }
+
+        private static List<CertificateInfo> ParseDer(byte[] data, string source)
+        {
+            Asn1Sequence sequence;
+            try
+            {
+                sequence = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(data));
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw Errors.CertificateFileInvalid(source, "it is neither PEM text nor DER; the file may be damaged or of another kind.", ex);
+            }
+
+            if (sequence.Count == 2 && sequence[0] is DerObjectIdentifier)
+            {
+                return FromPkcs7(data, source);
+            }
+
+            if (sequence.Count == 3 && sequence[0] is Asn1Sequence && sequence[1] is Asn1Sequence && sequence[2] is DerBitString)
+            {
+                var info = new CertificateInfo(data, X509CertificateStructure.GetInstance(sequence));
+                return new List<CertificateInfo> { info };
+            }
+
+            if (sequence.Count == 3 && sequence[0] is DerInteger)
+            {
+                throw Errors.CertificateFileInvalid(source, "it is a PKCS#12 (.pfx) file. Use Import-PfxAsPem for it.");
+            }
+
+            throw Errors.CertificateFileInvalid(source, "its DER structure is not a certificate or PKCS#7 bundle.");
+        }
+
+        private static CertificateInfo FromDer(byte[] der, string source, bool trusted)
+        {
+            try
+            {
+                if (trusted)
+                {
+                    // OpenSSL "TRUSTED CERTIFICATE": the certificate followed by trust settings.
+                    using var stream = new Asn1InputStream(der);
+                    Asn1Object first = stream.ReadObject();
+                    der = first.GetDerEncoded();
+                }
+
+                return new CertificateInfo(der, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der)));
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw Errors.CertificateFileInvalid(source, "a CERTIFICATE block does not hold a valid certificate; the file may be damaged.", ex);
+            }
+        }
+
+        private static List<CertificateInfo> FromPkcs7(byte[] der, string source)
+        {
+            try
+            {
+                var content = ContentInfo.GetInstance(Asn1Object.FromByteArray(der));
+                if (!content.ContentType.Equals(PkcsObjectIdentifiers.SignedData))
+                {
+                    throw Errors.CertificateFileInvalid(source, $"it is a PKCS#7 file of type {content.ContentType.Id}, not a certificate bundle.");
+                }
+
+                var signedData = SignedData.GetInstance(content.Content);
+                var certificates = new List<CertificateInfo>();
+                if (signedData.Certificates is not null)
+                {
+                    foreach (Asn1Encodable item in signedData.Certificates)
+                    {
+                        if (item.ToAsn1Object() is Asn1Sequence sequence)
+                        {
+                            byte[] certificateDer = sequence.GetDerEncoded();
+                            certificates.Add(new CertificateInfo(certificateDer, X509CertificateStructure.GetInstance(sequence)));
+                        }
+                    }
+                }
+
+                if (certificates.Count == 0)
+                {
+                    throw Errors.NoCertificateInFile(source, new[] { "an empty PKCS#7 bundle" });
+                }
+
+                return certificates;
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw Errors.CertificateFileInvalid(source, "its PKCS#7 structure is damaged.", ex);
+            }
+        }
+
+        private static string Describe(string label) => label switch
+        {
+            "CERTIFICATE REQUEST" or "NEW CERTIFICATE REQUEST" => "a certificate signing request (CSR)",
+            "PRIVATE KEY" or "RSA PRIVATE KEY" or "EC PRIVATE KEY" or "ENCRYPTED PRIVATE KEY" => "a private key",
+            "PUBLIC KEY" or "RSA PUBLIC KEY" => "a public key",
+            "X509 CRL" => "a certificate revocation list",
+            _ => label,
+        };
+
+        private static bool IsParseFailure(Exception ex) =>
+            ex is IOException || ex is ArgumentException || ex is InvalidCastException || ex is InvalidOperationException || ex is FormatException || ex is Asn1Exception;
+    }
+}

@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+
+namespace CertCmdlets.Core
+{
+    /// <summary>
+    /// Every error the core reports, in one place: the ErrorId, the kind and the message an administrator
+    /// reads. Messages say what was wrong and what to do.
+    /// </summary>
+    internal static class Errors
+    {
+        public static CertCmdletsException CountryCodeInvalid(string value, string? suggestion)
+        {
+            string message = suggestion is null
+                ? $"'{value}' is not an ISO 3166-1 alpha-2 country code. Use the two-letter code, for example 'US', 'GB' or 'DE'."
+                : $"'{value}' is not an ISO 3166-1 alpha-2 country code. Did you mean '{suggestion}'? Use -Country {suggestion}.";
+            return new CertCmdletsException("CountryCodeInvalid", CertErrorKind.InvalidArgument, value, message);
+        }
+
+        public static CertCmdletsException KeySizeWeak(int size) =>
+            new CertCmdletsException("KeySizeTooWeak", CertErrorKind.SecurityError, size,
+                $"An RSA key of {size} bits is too weak: browsers and CAs reject keys under 2048 bits. Use -KeySize 2048, 3072 or 4096.");
+
+        public static CertCmdletsException KeySizeUnsupported(int size) =>
+            new CertCmdletsException("KeySizeUnsupported", CertErrorKind.InvalidArgument, size,
+                $"An RSA key size of {size} bits is not supported. Use -KeySize 2048, 3072 or 4096.");
+
+        public static CertCmdletsException HashAlgorithmWeak(string name) =>
+            new CertCmdletsException("HashAlgorithmTooWeak", CertErrorKind.SecurityError, name,
+                $"The hash algorithm '{name}' is broken for signatures and CAs refuse it. Use -HashAlgorithm SHA256 (the default), SHA384 or SHA512.");
+
+        public static CertCmdletsException HashAlgorithmUnsupported(string name) =>
+            new CertCmdletsException("HashAlgorithmUnsupported", CertErrorKind.InvalidArgument, name,
+                $"The hash algorithm '{name}' is not supported. Use -HashAlgorithm SHA256 (the default), SHA384 or SHA512.");
+
+        public static CertCmdletsException KeyAlgorithmUnsupported(string name) =>
+            new CertCmdletsException("KeyAlgorithmUnsupported", CertErrorKind.InvalidArgument, name,
+                $"The key algorithm '{name}' is not supported. Use -KeyAlgorithm RSA or ECDSA.");
+
+        public static CertCmdletsException CurveUnsupported(string name) =>
+            new CertCmdletsException("CurveUnsupported", CertErrorKind.InvalidArgument, name,
+                $"The curve '{name}' is not supported. Use -Curve P256, P384 or P521.");
+
+        public static CertCmdletsException KeyOptionConflict(string detail) =>
+            new CertCmdletsException("KeyOptionConflict", CertErrorKind.InvalidArgument, detail, detail);
+
+        public static CertCmdletsException SubjectValueInvalid(string field, string value, string why) =>
+            new CertCmdletsException("SubjectValueInvalid", CertErrorKind.InvalidArgument, value,
+                $"The {field} '{value}' is not valid: {why}");
+
+        public static CertCmdletsException DnsNameInvalid(string value, string why) =>
+            new CertCmdletsException("DnsNameInvalid", CertErrorKind.InvalidArgument, value,
+                $"'{value}' is not a valid DNS name: {why}");
+
+        public static CertCmdletsException IpAddressInvalid(string value) =>
+            new CertCmdletsException("IpAddressInvalid", CertErrorKind.InvalidArgument, value,
+                $"'{value}' is not a valid IPv4 or IPv6 address.");
+
+        public static CertCmdletsException EmailInvalid(string value) =>
+            new CertCmdletsException("EmailAddressInvalid", CertErrorKind.InvalidArgument, value,
+                $"'{value}' is not a valid e-mail address (expected name@domain).");
+
+        public static CertCmdletsException ValidDaysOutOfRange(int days) =>
+            new CertCmdletsException("ValidDaysOutOfRange", CertErrorKind.InvalidArgument, days,
+                $"-ValidDays {days} is out of range. Use a number of days from 1 to 3650.");
+
+        public static CertCmdletsException NameInvalid(string value) =>
+            new CertCmdletsException("OutputNameInvalid", CertErrorKind.InvalidArgument, value,
+                $"'{value}' cannot be used as a file name. Use -Name with letters, digits, '.', '-' or '_'.");
+
+        public static CertCmdletsException FileNotFound(string path) =>
+            new CertCmdletsException("FileNotFound", CertErrorKind.ObjectNotFound, path,
+                $"The file '{path}' does not exist.");
+
+        public static CertCmdletsException FileReadFailed(string path, Exception inner) =>
+            new CertCmdletsException("FileReadFailed", inner is UnauthorizedAccessException ? CertErrorKind.PermissionDenied : CertErrorKind.ReadError, path,
+                $"The file '{path}' could not be read: {inner.Message}", inner);
+
+        public static CertCmdletsException FileTooLarge(string path, long length) =>
+            new CertCmdletsException("FileTooLarge", CertErrorKind.InvalidData, path,
+                $"The file '{path}' is {length} bytes, too large to be a certificate or key file.");
+
+        public static CertCmdletsException OutputFileExists(string path) =>
+            new CertCmdletsException("OutputFileExists", CertErrorKind.ResourceExists, path,
+                $"The file '{path}' already exists. Nothing was written. Use -Force to replace it, or choose another path.");
+
+        public static CertCmdletsException OutputPathIsDirectory(string path) =>
+            new CertCmdletsException("OutputPathIsDirectory", CertErrorKind.InvalidArgument, path,
+                $"'{path}' is a directory. Give a file path, or use -OutputDirectory.");
+
+        public static CertCmdletsException OutputPathDuplicate(string path) =>
+            new CertCmdletsException("OutputPathDuplicate", CertErrorKind.InvalidArgument, path,
+                $"'{path}' was given for two different outputs. Give each output its own file.");
+
+        public static CertCmdletsException FileWriteFailed(string path, Exception inner) =>
+            new CertCmdletsException("FileWriteFailed", inner is UnauthorizedAccessException ? CertErrorKind.PermissionDenied : CertErrorKind.WriteError, path,
+                $"The file '{path}' could not be written: {inner.Message} Nothing was changed.", inner);
+
+        public static CertCmdletsException CertificateFileInvalid(string source, string why, Exception? inner = null) =>
+            new CertCmdletsException("CertificateFileInvalid", CertErrorKind.InvalidData, source,
+                $"'{source}' is not a readable certificate file: {why}", inner);
+
+        public static CertCmdletsException NoCertificateInFile(string source, IEnumerable<string> found)
+        {
+            string what = string.Join(", ", found);
+            string message = what.Length == 0
+                ? $"'{source}' contains no certificate. Expected PEM (BEGIN CERTIFICATE), DER, or PKCS#7 (.p7b)."
+                : $"'{source}' contains no certificate, only: {what}. Give the file that holds the certificate.";
+            return new CertCmdletsException("NoCertificateInFile", CertErrorKind.InvalidData, source, message);
+        }
+
+        public static CertCmdletsException KeyFileInvalid(string source, string why, Exception? inner = null) =>
+            new CertCmdletsException("KeyFileInvalid", CertErrorKind.InvalidData, source,
+                $"'{source}' is not a readable private key file: {why}", inner);
+
+        public static CertCmdletsException KeyPasswordRequired(string source) =>
+            new CertCmdletsException("KeyPasswordRequired", CertErrorKind.AuthenticationError, source,
+                $"The private key in '{source}' is encrypted. Give its password with -KeyPassword.");
+
+        public static CertCmdletsException KeyPasswordIncorrect(string source, Exception? inner) =>
+            new CertCmdletsException("KeyPasswordIncorrect", CertErrorKind.AuthenticationError, source,
+                $"The password for the private key in '{source}' is incorrect.", inner);
+
+        public static CertCmdletsException KeyTypeUnsupported(string source, string type) =>
+            new CertCmdletsException("KeyTypeUnsupported", CertErrorKind.NotImplemented, source,
+                $"The private key in '{source}' is a {type} key; only RSA and ECDSA (P-256, P-384, P-521) keys are supported.");
+
+        public static CertCmdletsException KeyTooWeak(string source, string keyAlgorithm) =>
+            new CertCmdletsException("KeyTooWeak", CertErrorKind.SecurityError, source,
+                $"The private key in '{source}' is {keyAlgorithm}, too weak for a certificate today. Create a new key (omit -KeyPath) of at least RSA 2048 bits or ECDSA P-256.");
+
+        public static CertCmdletsException CertificateKeyMismatch(string certificate, string key) =>
+            new CertCmdletsException("CertificateKeyMismatch", CertErrorKind.SecurityError, certificate,
+                $"The private key in '{key}' does not belong to the certificate '{certificate}': their public keys differ. Give the key that was used for this certificate's request.");
+
+        public static CertCmdletsException CertificateHasNoPrivateKey(string certificate) =>
+            new CertCmdletsException("CertificateHasNoPrivateKey", CertErrorKind.InvalidOperation, certificate,
+                $"The certificate '{certificate}' carries no private key, so there is no key to write. Attach one with Import-CertFile -KeyPath, or leave out -KeyPath.");
+
+        public static CertCmdletsException NothingToWrite() =>
+            new CertCmdletsException("NothingToWrite", CertErrorKind.InvalidArgument, null,
+                "No output was named. Give -OutputDirectory, or one or more of -CertificatePath, -KeyPath, -ChainPath, -FullChainPath.");
+    }
+}

@@ -1,0 +1,251 @@
+using System;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.Sec;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC.Multiplier;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+
+namespace CertCmdlets.Core.Keys
+{
+    /// <summary>
+    /// A private key held by a certificate or request object. The key material lives in BouncyCastle
+    /// parameters (for the file formats) and in a platform key (for fast native signatures). Nothing here
+    /// is public, nothing prints the material: <see cref="ToString"/> names only the algorithm.
+    /// </summary>
+    internal sealed class PrivateKey
+    {
+        private readonly AsymmetricKeyParameter _private;
+        private readonly object _nativeLock = new object();
+        private AsymmetricAlgorithm? _native;
+
+        private PrivateKey(AsymmetricKeyParameter privateKey, AsymmetricKeyParameter publicKey, AsymmetricAlgorithm? native)
+        {
+            _private = privateKey;
+            PublicKey = publicKey;
+            _native = native;
+            PublicKeyInfo = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey);
+            Description = KeyDescriptions.Describe(PublicKeyInfo);
+        }
+
+        /// <summary>"RSA 2048", "ECDSA P-256".</summary>
+        public string Description { get; }
+
+        public AsymmetricKeyParameter PublicKey { get; }
+
+        public SubjectPublicKeyInfo PublicKeyInfo { get; }
+
+        public bool IsRsa => _private is RsaKeyParameters;
+
+        /// <summary>Key strength in bits of security-relevant size: modulus bits for RSA, field bits for EC.</summary>
+        public int SizeInBits => _private is RsaKeyParameters rsa ? rsa.Modulus.BitLength : ((ECPrivateKeyParameters)_private).Parameters.Curve.FieldSize;
+
+        /// <summary>Wraps a key the platform generated.</summary>
+        public static PrivateKey FromNative(AsymmetricAlgorithm native)
+        {
+            switch (native)
+            {
+                case RSA rsa:
+                    {
+                        RSAParameters p = rsa.ExportParameters(true);
+                        try
+                        {
+                            var privateKey = new RsaPrivateCrtKeyParameters(
+                                Unsigned(p.Modulus!), Unsigned(p.Exponent!), Unsigned(p.D!), Unsigned(p.P!), Unsigned(p.Q!),
+                                Unsigned(p.DP!), Unsigned(p.DQ!), Unsigned(p.InverseQ!));
+                            return new PrivateKey(privateKey, new RsaKeyParameters(false, privateKey.Modulus, privateKey.PublicExponent), rsa);
+                        }
+                        finally
+                        {
+                            Clear(p.D, p.P, p.Q, p.DP, p.DQ, p.InverseQ);
+                        }
+                    }
+
+                case ECDsa ecdsa:
+                    {
+                        ECParameters p = ecdsa.ExportParameters(true);
+                        try
+                        {
+                            DerObjectIdentifier curveOid = CurveOid(p.Curve);
+                            var privateKey = new ECPrivateKeyParameters("EC", Unsigned(p.D!), curveOid);
+                            var publicKey = new ECPublicKeyParameters("EC", privateKey.Parameters.Curve.CreatePoint(Unsigned(p.Q.X!), Unsigned(p.Q.Y!)), curveOid);
+                            return new PrivateKey(privateKey, publicKey, ecdsa);
+                        }
+                        finally
+                        {
+                            Clear(p.D);
+                        }
+                    }
+
+                default:
+                    throw new ArgumentException("Only RSA and ECDSA platform keys are supported.", nameof(native));
+            }
+        }
+
+        /// <summary>Wraps a key read from a file. Only RSA and the NIST EC curves are accepted.</summary>
+        public static PrivateKey FromBouncyCastle(AsymmetricKeyParameter privateKey, string source)
+        {
+            switch (privateKey)
+            {
+                case RsaPrivateCrtKeyParameters rsa:
+                    return new PrivateKey(rsa, new RsaKeyParameters(false, rsa.Modulus, rsa.PublicExponent), null);
+
+                case ECPrivateKeyParameters ec when ec.PublicKeyParamSet is not null && CurveName(ec.PublicKeyParamSet) is not null:
+                    {
+                        var q = new FixedPointCombMultiplier().Multiply(ec.Parameters.G, ec.D).Normalize();
+                        return new PrivateKey(ec, new ECPublicKeyParameters("EC", q, ec.PublicKeyParamSet), null);
+                    }
+
+                case ECPrivateKeyParameters:
+                    throw Errors.KeyTypeUnsupported(source, "elliptic-curve key on a curve other than P-256, P-384 or P-521");
+
+                default:
+                    throw Errors.KeyTypeUnsupported(source, KeyDescriptions.KindOf(privateKey));
+            }
+        }
+
+        /// <summary>The key as unencrypted PKCS#8 DER. The caller clears the array after use.</summary>
+        public byte[] ToPkcs8Der() => PrivateKeyInfoFactory.CreatePrivateKeyInfo(_private).GetDerEncoded();
+
+        /// <summary>BouncyCastle's view of the key, for the writers in this assembly.</summary>
+        public AsymmetricKeyParameter BouncyCastleKey => _private;
+
+        /// <summary>True when the public key in <paramref name="publicKeyInfo"/> is this key's public half.</summary>
+        public bool Matches(SubjectPublicKeyInfo publicKeyInfo)
+        {
+            AsymmetricKeyParameter other;
+            try
+            {
+                other = PublicKeyFactory.CreateKey(publicKeyInfo);
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is SecurityUtilityException || ex is System.IO.IOException)
+            {
+                return false;
+            }
+
+            switch (PublicKey)
+            {
+                case RsaKeyParameters mine when other is RsaKeyParameters theirs:
+                    return mine.Modulus.Equals(theirs.Modulus) && mine.Exponent.Equals(theirs.Exponent);
+                case ECPublicKeyParameters mine when other is ECPublicKeyParameters theirs:
+                    return mine.Parameters.Curve.Equals(theirs.Parameters.Curve) && mine.Q.Normalize().Equals(theirs.Q.Normalize());
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>The X.509 algorithm identifier of a signature by this key with <paramref name="hash"/>.</summary>
+        public AlgorithmIdentifier SignatureAlgorithm(HashAlgorithmName hash)
+        {
+            if (IsRsa)
+            {
+                DerObjectIdentifier oid = hash.Name switch
+                {
+                    "SHA384" => PkcsObjectIdentifiers.Sha384WithRsaEncryption,
+                    "SHA512" => PkcsObjectIdentifiers.Sha512WithRsaEncryption,
+                    _ => PkcsObjectIdentifiers.Sha256WithRsaEncryption,
+                };
+                return new AlgorithmIdentifier(oid, DerNull.Instance);
+            }
+
+            DerObjectIdentifier ecOid = hash.Name switch
+            {
+                "SHA384" => X9ObjectIdentifiers.ECDsaWithSha384,
+                "SHA512" => X9ObjectIdentifiers.ECDsaWithSha512,
+                _ => X9ObjectIdentifiers.ECDsaWithSha256,
+            };
+            return new AlgorithmIdentifier(ecOid);
+        }
+
+        /// <summary>A signature over <paramref name="data"/> in X.509 form (PKCS#1 v1.5 for RSA, DER r,s for ECDSA), made natively.</summary>
+        public byte[] Sign(byte[] data, HashAlgorithmName hash)
+        {
+            AsymmetricAlgorithm native = Native();
+            if (native is RSA rsa)
+            {
+                return rsa.SignData(data, hash, RSASignaturePadding.Pkcs1);
+            }
+
+            byte[] p1363 = ((ECDsa)native).SignData(data, hash);
+            int half = p1363.Length / 2;
+            byte[] r = new byte[half];
+            byte[] s = new byte[half];
+            Buffer.BlockCopy(p1363, 0, r, 0, half);
+            Buffer.BlockCopy(p1363, half, s, 0, half);
+            return new DerSequence(new DerInteger(new BigInteger(1, r)), new DerInteger(new BigInteger(1, s))).GetDerEncoded();
+        }
+
+        /// <inheritdoc/>
+        public override string ToString() => $"{Description} private key";
+
+        internal static string? CurveName(DerObjectIdentifier oid)
+        {
+            if (oid.Equals(SecObjectIdentifiers.SecP256r1))
+            {
+                return "P-256";
+            }
+
+            if (oid.Equals(SecObjectIdentifiers.SecP384r1))
+            {
+                return "P-384";
+            }
+
+            return oid.Equals(SecObjectIdentifiers.SecP521r1) ? "P-521" : null;
+        }
+
+        private static DerObjectIdentifier CurveOid(ECCurve curve)
+        {
+            string? oid = curve.Oid?.Value;
+            if (oid is null && curve.Oid?.FriendlyName is string friendly)
+            {
+                oid = friendly switch
+                {
+                    "nistP256" or "ECDSA_P256" => SecObjectIdentifiers.SecP256r1.Id,
+                    "nistP384" or "ECDSA_P384" => SecObjectIdentifiers.SecP384r1.Id,
+                    "nistP521" or "ECDSA_P521" => SecObjectIdentifiers.SecP521r1.Id,
+                    _ => null,
+                };
+            }
+
+            if (oid is null)
+            {
+                throw new ArgumentException("The platform key has no named curve.");
+            }
+
+            return new DerObjectIdentifier(oid);
+        }
+
+        private AsymmetricAlgorithm Native()
+        {
+            lock (_nativeLock)
+            {
+                if (_native is null)
+                {
+                    _native = NativeKeys.Import(_private);
+                }
+
+                return _native;
+            }
+        }
+
+        private static BigInteger Unsigned(byte[] bigEndian) => new BigInteger(1, bigEndian);
+
+        private static void Clear(params byte[]?[] arrays)
+        {
+            foreach (byte[]? array in arrays)
+            {
+                if (array is not null)
+                {
+                    Array.Clear(array, 0, array.Length);
+                }
+            }
+        }
+    }
+}

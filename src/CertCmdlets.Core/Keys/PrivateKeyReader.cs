@@ -1,0 +1,308 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security;
+using System.Text;
+using CertCmdlets.Core.Certificates;
+using CertCmdlets.Core.IO;
+using CertCmdlets.Core.Secrets;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.Sec;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.OpenSsl;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+
+namespace CertCmdlets.Core.Keys
+{
+    /// <summary>
+    /// Reads a private key in every form administrators meet: PKCS#8 (plain or encrypted), PKCS#1 RSA,
+    /// SEC1 EC, OpenSSL's legacy encrypted PEM, as PEM or DER, alone or beside certificates in one file.
+    /// </summary>
+    internal static class PrivateKeyReader
+    {
+        public static PrivateKey ReadFile(string path, SecureString? password)
+        {
+            byte[] data = FileInput.ReadAll(path);
+            try
+            {
+                return Parse(data, path, password);
+            }
+            finally
+            {
+                Array.Clear(data, 0, data.Length);
+            }
+        }
+
+        public static PrivateKey Parse(byte[] data, string source, SecureString? password)
+        {
+            AsymmetricKeyParameter key = Pem.LooksLikePem(data)
+                ? ParsePem(Encoding.ASCII.GetString(data), source, password)
+                : ParseDer(data, source, password);
+            return PrivateKey.FromBouncyCastle(key, source);
+        }
+
+        private static AsymmetricKeyParameter ParsePem(string text, string source, SecureString? password)
+        {
+            List<PemBlock> blocks;
+            try
+            {
+                blocks = Pem.ReadBlocks(text);
+            }
+            catch (FormatException ex)
+            {
+                throw Errors.KeyFileInvalid(source, ex.Message, ex);
+            }
+
+            PemBlock? block = blocks.FirstOrDefault(b => b.Label.EndsWith("PRIVATE KEY", StringComparison.Ordinal));
+            if (block is null)
+            {
+                string found = string.Join(", ", blocks.Select(b => b.Label).Distinct());
+                throw Errors.KeyFileInvalid(source, found.Length == 0 ? "it holds no PEM block." : $"it holds no private key, only: {found}.");
+            }
+
+            bool legacyEncrypted = block.Headers.TryGetValue("Proc-Type", out string? procType)
+                && procType.IndexOf("ENCRYPTED", StringComparison.OrdinalIgnoreCase) >= 0;
+            if (legacyEncrypted)
+            {
+                return ReadLegacyEncrypted(text, source, password);
+            }
+
+            switch (block.Label)
+            {
+                case "PRIVATE KEY":
+                    return FromPkcs8(block.Data, source);
+                case "ENCRYPTED PRIVATE KEY":
+                    return FromEncryptedPkcs8(block.Data, source, password);
+                case "RSA PRIVATE KEY":
+                    return FromPkcs1(block.Data, source);
+                case "EC PRIVATE KEY":
+                    return FromSec1(block.Data, source);
+                case "OPENSSH PRIVATE KEY":
+                    throw Errors.KeyFileInvalid(source, "it is an OpenSSH key. Convert it first: ssh-keygen -p -m PKCS8 -f <file>.");
+                default:
+                    throw Errors.KeyTypeUnsupported(source, block.Label.Replace(" PRIVATE KEY", string.Empty));
+            }
+        }
+
+        private static AsymmetricKeyParameter ParseDer(byte[] data, string source, SecureString? password)
+        {
+            Asn1Sequence sequence;
+            try
+            {
+                sequence = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(data));
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw Errors.KeyFileInvalid(source, "it is neither PEM text nor a DER-encoded key.", ex);
+            }
+
+            // EncryptedPrivateKeyInfo: SEQUENCE { AlgorithmIdentifier, OCTET STRING }.
+            if (sequence.Count == 2 && sequence[0] is Asn1Sequence && sequence[1] is Asn1OctetString)
+            {
+                return FromEncryptedPkcs8(data, source, password);
+            }
+
+            // PrivateKeyInfo: SEQUENCE { INTEGER 0|1, AlgorithmIdentifier, OCTET STRING, ... }.
+            if (sequence.Count >= 3 && sequence[1] is Asn1Sequence)
+            {
+                return FromPkcs8(data, source);
+            }
+
+            // RSAPrivateKey: nine INTEGERs; ECPrivateKey: INTEGER 1, OCTET STRING, [0], [1].
+            if (sequence.Count >= 9)
+            {
+                return FromPkcs1(data, source);
+            }
+
+            if (sequence.Count >= 2 && sequence[1] is Asn1OctetString)
+            {
+                return FromSec1(data, source);
+            }
+
+            throw Errors.KeyFileInvalid(source, "the DER structure is not a private key.");
+        }
+
+        private static AsymmetricKeyParameter FromPkcs8(byte[] der, string source)
+        {
+            try
+            {
+                return PrivateKeyFactory.CreateKey(PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der)));
+            }
+            catch (SecurityUtilityException ex)
+            {
+                throw Errors.KeyTypeUnsupported(source, "algorithm that is not supported: " + ex.Message);
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw Errors.KeyFileInvalid(source, "the PKCS#8 key structure is damaged.", ex);
+            }
+        }
+
+        private static AsymmetricKeyParameter FromEncryptedPkcs8(byte[] der, string source, SecureString? password)
+        {
+            if (password is null)
+            {
+                throw Errors.KeyPasswordRequired(source);
+            }
+
+            EncryptedPrivateKeyInfo encrypted;
+            try
+            {
+                encrypted = EncryptedPrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der));
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw Errors.KeyFileInvalid(source, "the encrypted PKCS#8 structure is damaged.", ex);
+            }
+
+            using PasswordBuffer buffer = PasswordBuffer.From(password);
+            PrivateKeyInfo info;
+            try
+            {
+                info = PrivateKeyInfoFactory.CreatePrivateKeyInfo(buffer.Characters, encrypted);
+            }
+            catch (SecurityUtilityException ex)
+            {
+                throw Errors.KeyFileInvalid(source, $"it is encrypted with an algorithm this module cannot decrypt ({encrypted.EncryptionAlgorithm.Algorithm.Id}).", ex);
+            }
+            catch (Exception ex) when (ex is InvalidCipherTextException || ex is DataLengthException || IsParseFailure(ex))
+            {
+                throw Errors.KeyPasswordIncorrect(source, null);
+            }
+
+            try
+            {
+                return PrivateKeyFactory.CreateKey(info);
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                // A wrong password can, rarely, decrypt to bytes with valid padding that are no key at all.
+                throw Errors.KeyPasswordIncorrect(source, null);
+            }
+        }
+
+        private static AsymmetricKeyParameter FromPkcs1(byte[] der, string source)
+        {
+            try
+            {
+                var rsa = RsaPrivateKeyStructure.GetInstance(Asn1Object.FromByteArray(der));
+                return new RsaPrivateCrtKeyParameters(rsa);
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw Errors.KeyFileInvalid(source, "the RSA (PKCS#1) key structure is damaged.", ex);
+            }
+        }
+
+        private static AsymmetricKeyParameter FromSec1(byte[] der, string source)
+        {
+            ECPrivateKeyStructure ec;
+            try
+            {
+                ec = ECPrivateKeyStructure.GetInstance(Asn1Object.FromByteArray(der));
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw Errors.KeyFileInvalid(source, "the EC (SEC1) key structure is damaged.", ex);
+            }
+
+            Asn1Encodable? parameters = ec.Parameters;
+            if (parameters is null)
+            {
+                throw Errors.KeyFileInvalid(source, "the EC key does not name its curve.");
+            }
+
+            try
+            {
+                var info = new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, parameters), ec);
+                return PrivateKeyFactory.CreateKey(info);
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw Errors.KeyFileInvalid(source, "the EC key's curve is not supported.", ex);
+            }
+        }
+
+        private static AsymmetricKeyParameter ReadLegacyEncrypted(string text, string source, SecureString? password)
+        {
+            if (password is null)
+            {
+                throw Errors.KeyPasswordRequired(source);
+            }
+
+            using PasswordBuffer buffer = PasswordBuffer.From(password);
+            var finder = new PasswordFinder(buffer.Characters);
+            try
+            {
+                using var reader = new PemReader(new StringReader(text), finder);
+                object? item;
+                while ((item = reader.ReadObject()) is not null)
+                {
+                    switch (item)
+                    {
+                        case AsymmetricCipherKeyPair pair:
+                            return pair.Private;
+                        case AsymmetricKeyParameter { IsPrivate: true } key:
+                            return key;
+                    }
+                }
+            }
+            catch (Org.BouncyCastle.OpenSsl.PasswordException)
+            {
+                throw Errors.KeyPasswordRequired(source);
+            }
+            catch (Exception ex) when (ex is PemException || ex is InvalidCipherTextException || ex is DataLengthException || IsParseFailure(ex))
+            {
+                if (ex.Message.IndexOf("Unknown encryption", StringComparison.OrdinalIgnoreCase) >= 0
+                    || ex.Message.IndexOf("not recognised", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    throw Errors.KeyFileInvalid(source, "it is encrypted with an algorithm this module cannot decrypt.", ex);
+                }
+
+                throw Errors.KeyPasswordIncorrect(source, null);
+            }
+            finally
+            {
+                finder.Clear();
+            }
+
+            throw Errors.KeyFileInvalid(source, "the encrypted PEM block holds no private key.");
+        }
+
+        private static bool IsParseFailure(Exception ex) =>
+            ex is IOException || ex is ArgumentException || ex is InvalidCastException || ex is InvalidOperationException || ex is FormatException || ex is Asn1Exception;
+
+        /// <summary>Hands BouncyCastle's legacy PEM reader a copy of the password that is cleared afterwards.</summary>
+        private sealed class PasswordFinder : IPasswordFinder
+        {
+            private readonly char[] _password;
+            private readonly List<char[]> _handedOut = new List<char[]>();
+
+            public PasswordFinder(char[] password)
+            {
+                _password = password;
+            }
+
+            public char[] GetPassword()
+            {
+                var copy = (char[])_password.Clone();
+                _handedOut.Add(copy);
+                return copy;
+            }
+
+            public void Clear()
+            {
+                foreach (char[] copy in _handedOut)
+                {
+                    Array.Clear(copy, 0, copy.Length);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CertCmdlets.Core.Naming
+{
+    /// <summary>DNS names as certificates carry them: lower-case A-labels, at most one leading wildcard label.</summary>
+    internal static class HostNames
+    {
+        private static readonly IdnMapping s_idn = new IdnMapping { AllowUnassigned = false, UseStd3AsciiRules = true };
+
+        /// <summary>True when <paramref name="text"/> is an IPv4 or IPv6 literal.</summary>
+        public static bool TryParseIp(string text, out IPAddress? address)
+        {
+            string trimmed = text.Trim().TrimStart('[').TrimEnd(']');
+            if (IPAddress.TryParse(trimmed, out address)
+                && (address.AddressFamily == AddressFamily.InterNetwork ? trimmed.Split('.').Length == 4 : address.AddressFamily == AddressFamily.InterNetworkV6))
+            {
+                return true;
+            }
+
+            address = null;
+            return false;
+        }
+
+        /// <summary>True when the text can be a host name (so a CN that is one goes into the SANs too).</summary>
+        public static bool LooksLikeHostName(string text) => TryNormalize(text, out _, out _);
+
+        /// <summary>The canonical form of a DNS name, or an error naming what is wrong with it.</summary>
+        public static string Normalize(string text)
+        {
+            if (!TryNormalize(text, out string? normalized, out string? why))
+            {
+                throw Errors.DnsNameInvalid(text, why!);
+            }
+
+            return normalized!;
+        }
+
+        private static bool TryNormalize(string text, out string? normalized, out string? why)
+        {
+            normalized = null;
+            string name = text.Trim();
+            if (name.EndsWith(".", StringComparison.Ordinal))
+            {
+                name = name.Substring(0, name.Length - 1);
+            }
+
+            if (name.Length == 0)
+            {
+                why = "it is empty.";
+                return false;
+            }
+
+            if (TryParseIp(name, out _))
+            {
+                why = "it is an IP address; give it with -IpAddress.";
+                return false;
+            }
+
+            bool wildcard = name.StartsWith("*.", StringComparison.Ordinal);
+            string rest = wildcard ? name.Substring(2) : name;
+            if (rest.IndexOf('*') >= 0)
+            {
+                why = "a wildcard is only allowed as the whole leftmost label, as in *.example.com.";
+                return false;
+            }
+
+            try
+            {
+                rest = s_idn.GetAscii(rest).ToLowerInvariant();
+            }
+            catch (ArgumentException)
+            {
+                why = "it contains characters that are not allowed in host names (letters, digits and '-' between dots).";
+                return false;
+            }
+
+            string[] labels = rest.Split('.');
+            foreach (string label in labels)
+            {
+                if (label.Length == 0 || label.Length > 63)
+                {
+                    why = "each part between dots must be 1 to 63 characters long.";
+                    return false;
+                }
+
+                if (label[0] == '-' || label[label.Length - 1] == '-')
+                {
+                    why = "a part between dots cannot begin or end with '-'.";
+                    return false;
+                }
+
+                foreach (char c in label)
+                {
+                    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+                    {
+                        why = $"'{c}' is not allowed in host names (letters, digits and '-' between dots).";
+                        return false;
+                    }
+                }
+            }
+
+            if (wildcard && labels.Length < 2)
+            {
+                why = "a wildcard must cover names under a domain, as in *.example.com, not a whole top-level domain.";
+                return false;
+            }
+
+            normalized = wildcard ? "*." + rest : rest;
+            if (normalized.Length > 253)
+            {
+                why = "it is longer than 253 characters.";
+                normalized = null;
+                return false;
+            }
+
+            why = null;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using CertCmdlets.Core;
+using Microsoft.PowerShell.Commands;
+
+namespace CertCmdlets
+{
+    /// <summary>
+    /// What every CertCmdlets cmdlet shares: the bridge from the core's seams (log, ShouldProcess) to the
+    /// cmdlet, error records built from the core's exceptions, and FileSystem path resolution relative to
+    /// the PowerShell location.
+    /// </summary>
+    public abstract class CertCmdletBase : PSCmdlet
+    {
+        private CmdletLog? _log;
+
+        /// <summary>The core's log, forwarded to WriteVerbose and WriteWarning.</summary>
+        internal ICoreLog Log => _log ??= new CmdletLog(this);
+
+        /// <summary>The core's "may I write this file?" question, answered by ShouldProcess.</summary>
+        internal Func<string, string, bool> ShouldProcessFile => (target, action) => ShouldProcess(target, action);
+
+        /// <summary>An error record for a core failure: its ErrorId, its category, its target.</summary>
+        internal static ErrorRecord ToErrorRecord(CertCmdletsException exception) =>
+            new ErrorRecord(exception, exception.ErrorId, Category(exception.Kind), exception.Target);
+
+        /// <summary>Reports one bad input and lets the pipeline go on.</summary>
+        internal void WriteCoreError(CertCmdletsException exception) => WriteError(ToErrorRecord(exception));
+
+        /// <summary>Stops the command: the whole call cannot proceed.</summary>
+        internal void ThrowCoreError(CertCmdletsException exception) => ThrowTerminatingError(ToErrorRecord(exception));
+
+        /// <summary>
+        /// Input files: wildcards expanded for -Path, taken as written for -LiteralPath. Paths that match
+        /// nothing or are not on the file system are reported (non-terminating) and skipped.
+        /// </summary>
+        internal IEnumerable<string> ResolveInputPaths(IEnumerable<string> paths, bool literal)
+        {
+            foreach (string path in paths)
+            {
+                List<string> resolved = new List<string>();
+                try
+                {
+                    if (literal)
+                    {
+                        string providerPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+                        RequireFileSystem(provider, path);
+                        resolved.Add(providerPath);
+                    }
+                    else
+                    {
+                        resolved.AddRange(SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider));
+                        RequireFileSystem(provider, path);
+                        if (resolved.Count == 0)
+                        {
+                            throw new ItemNotFoundException(path);
+                        }
+                    }
+                }
+                catch (ItemNotFoundException)
+                {
+                    WriteError(new ErrorRecord(
+                        new CertCmdletsException("FileNotFound", CertErrorKind.ObjectNotFound, path, $"No file matches '{path}'."),
+                        "FileNotFound",
+                        ErrorCategory.ObjectNotFound,
+                        path));
+                    continue;
+                }
+                catch (CertCmdletsException ex)
+                {
+                    WriteCoreError(ex);
+                    continue;
+                }
+                catch (Exception ex) when (ex is DriveNotFoundException || ex is ProviderNotFoundException || ex is NotSupportedException || ex is ArgumentException)
+                {
+                    WriteError(new ErrorRecord(ex, "PathInvalid", ErrorCategory.InvalidArgument, path));
+                    continue;
+                }
+
+                foreach (string item in resolved)
+                {
+                    yield return item;
+                }
+            }
+        }
+
+        /// <summary>A single input file (-KeyPath): resolved literally, relative to the PowerShell location.</summary>
+        internal string ResolveSingleInputPath(string path) => ResolveOutputPath(path);
+
+        /// <summary>An output path: resolved relative to the PowerShell location; the file may not exist yet.</summary>
+        internal string ResolveOutputPath(string path)
+        {
+            try
+            {
+                string providerPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+                RequireFileSystem(provider, path);
+                return providerPath;
+            }
+            catch (Exception ex) when (ex is DriveNotFoundException || ex is ProviderNotFoundException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                throw new CertCmdletsException("PathInvalid", CertErrorKind.InvalidArgument, path, $"'{path}' is not a valid file system path: {ex.Message}", ex);
+            }
+        }
+
+        private static void RequireFileSystem(ProviderInfo provider, string path)
+        {
+            if (provider.ImplementingType != typeof(FileSystemProvider))
+            {
+                throw new CertCmdletsException("PathNotFileSystem", CertErrorKind.InvalidArgument, path,
+                    $"'{path}' is on the {provider.Name} provider. Give a file system path.");
+            }
+        }
+
+        private static ErrorCategory Category(CertErrorKind kind) => kind switch
+        {
+            CertErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            CertErrorKind.InvalidData => ErrorCategory.InvalidData,
+            CertErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+            CertErrorKind.ResourceExists => ErrorCategory.ResourceExists,
+            CertErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            CertErrorKind.AuthenticationError => ErrorCategory.AuthenticationError,
+            CertErrorKind.SecurityError => ErrorCategory.SecurityError,
+            CertErrorKind.WriteError => ErrorCategory.WriteError,
+            CertErrorKind.ReadError => ErrorCategory.ReadError,
+            CertErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            CertErrorKind.NotImplemented => ErrorCategory.NotImplemented,
+            _ => ErrorCategory.NotSpecified,
+        };
+
+        /// <summary>Forwards the core's messages to the cmdlet's streams.</summary>
+        private sealed class CmdletLog : ICoreLog
+        {
+            private readonly Cmdlet _cmdlet;
+
+            public CmdletLog(Cmdlet cmdlet)
+            {
+                _cmdlet = cmdlet;
+            }
+
+            public void Verbose(string message) => _cmdlet.WriteVerbose(message);
+
+            public void Warning(string message) => _cmdlet.WriteWarning(message);
+        }
+    }
+}
