@@ -29,8 +29,9 @@ namespace CertCmdlets.Core.Keys
 
             if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
             {
+                // Parsed from DER the parameters are the curve's OID; built in memory they are X962Parameters.
                 Asn1Encodable? parameters = info.Algorithm.Parameters;
-                if (parameters is DerObjectIdentifier curve)
+                if (parameters is not null && X962Parameters.GetInstance(parameters).Parameters is DerObjectIdentifier curve)
                 {
                     return "ECDSA " + (PrivateKey.CurveName(curve) ?? curve.Id);
                 }
