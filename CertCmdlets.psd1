@@ -16,6 +16,8 @@
         'New-CertRequest'
         'Import-CertFile'
         'Export-CertPem'
+        'Import-PfxAsPem'
+        'Export-PemAsPfx'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

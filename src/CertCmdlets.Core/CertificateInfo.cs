@@ -150,6 +150,9 @@ namespace CertCmdlets.Core
         /// <summary>The full-chain file (leaf then intermediates) last written: what Apache's SSLCertificateFile takes.</summary>
         public string? FullChainPath { get; internal set; }
 
+        /// <summary>The PFX (PKCS#12) file this object was read from or last written to.</summary>
+        public string? PfxPath { get; internal set; }
+
         internal X509CertificateStructure Structure { get; }
 
         internal PrivateKey? PrivateKey { get; set; }

@@ -66,7 +66,7 @@ namespace CertCmdlets.Core
 
         public static CertCmdletsException NameInvalid(string value) =>
             new CertCmdletsException("OutputNameInvalid", CertErrorKind.InvalidArgument, value,
-                $"'{value}' cannot be used as a file name. Use -Name with letters, digits, '.', '-' or '_'.");
+                $"'{value}' cannot be used as a file name here. Give a plain file name (letters, digits, '.', '-', '_'), without a directory.");
 
         public static CertCmdletsException FileNotFound(string path) =>
             new CertCmdletsException("FileNotFound", CertErrorKind.ObjectNotFound, path,
@@ -140,5 +140,37 @@ namespace CertCmdlets.Core
         public static CertCmdletsException NothingToWrite() =>
             new CertCmdletsException("NothingToWrite", CertErrorKind.InvalidArgument, null,
                 "No output was named. Give -OutputDirectory, or one or more of -CertificatePath, -KeyPath, -ChainPath, -FullChainPath.");
+
+        public static CertCmdletsException PfxFileInvalid(string source, string why, Exception? inner = null) =>
+            new CertCmdletsException("PfxFileInvalid", CertErrorKind.InvalidData, source,
+                $"'{source}' is not a readable PFX (PKCS#12) file: {why}", inner);
+
+        public static CertCmdletsException PfxPasswordIncorrect(string source) =>
+            new CertCmdletsException("PfxPasswordIncorrect", CertErrorKind.AuthenticationError, source,
+                $"The password for '{source}' is incorrect. Nothing was written.");
+
+        public static CertCmdletsException PfxPasswordRequired(string source) =>
+            new CertCmdletsException("PfxPasswordRequired", CertErrorKind.AuthenticationError, source,
+                $"'{source}' is protected by a password. Give it with -Password (or -PlainTextPassword in unattended scripts).");
+
+        public static CertCmdletsException PfxEncryptionUnsupported(string source, string what) =>
+            new CertCmdletsException("PfxEncryptionUnsupported", CertErrorKind.NotImplemented, source,
+                $"'{source}' uses {what}, which this module cannot read. Re-export it with AES-256 or 3DES encryption.");
+
+        public static CertCmdletsException PfxHasNoCertificate(string source) =>
+            new CertCmdletsException("PfxHasNoCertificate", CertErrorKind.InvalidData, source,
+                $"'{source}' holds no certificate. Export the PFX again with its certificate included.");
+
+        public static CertCmdletsException PfxKeyWithoutCertificate(string source) =>
+            new CertCmdletsException("PfxKeyWithoutCertificate", CertErrorKind.InvalidData, source,
+                $"'{source}' holds a private key but no certificate that belongs to it. Export the PFX again with the certificate included.");
+
+        public static CertCmdletsException PfxSeveralLeaves(string source, string subjects) =>
+            new CertCmdletsException("PfxSeveralKeys", CertErrorKind.InvalidOperation, source,
+                $"'{source}' holds several private keys ({subjects}), so the files to write are ambiguous. Choose one certificate with -Thumbprint.");
+
+        public static CertCmdletsException PfxThumbprintNotFound(string source, string thumbprint) =>
+            new CertCmdletsException("PfxThumbprintNotFound", CertErrorKind.ObjectNotFound, thumbprint,
+                $"'{source}' holds no certificate with a private key and the thumbprint {thumbprint}.");
     }
 }

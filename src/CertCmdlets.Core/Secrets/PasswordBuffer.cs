@@ -23,6 +23,9 @@ namespace CertCmdlets.Core.Secrets
         /// <summary>True for an empty password (PKCS#12 and PEM treat it differently from no password).</summary>
         public bool IsEmpty => _characters.Length == 0;
 
+        /// <summary>No password (an empty buffer).</summary>
+        public static PasswordBuffer Empty() => new PasswordBuffer(Array.Empty<char>());
+
         public static PasswordBuffer From(SecureString password)
         {
             if (password is null)
