@@ -18,6 +18,11 @@
         'Export-CertPem'
         'Import-PfxAsPem'
         'Export-PemAsPfx'
+        'Join-CertChain'
+        'Test-CertChain'
+        'New-CertAuthority'
+        'Approve-CertRequest'
+        'Complete-CertRequest'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

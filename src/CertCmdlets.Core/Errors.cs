@@ -172,5 +172,37 @@ namespace CertCmdlets.Core
         public static CertCmdletsException PfxThumbprintNotFound(string source, string thumbprint) =>
             new CertCmdletsException("PfxThumbprintNotFound", CertErrorKind.ObjectNotFound, thumbprint,
                 $"'{source}' holds no certificate with a private key and the thumbprint {thumbprint}.");
+
+        public static CertCmdletsException RequestFileInvalid(string source, string why, Exception? inner = null) =>
+            new CertCmdletsException("RequestFileInvalid", CertErrorKind.InvalidData, source,
+                $"'{source}' is not a readable certificate signing request: {why}", inner);
+
+        public static CertCmdletsException RequestSignatureInvalid(string source) =>
+            new CertCmdletsException("RequestSignatureInvalid", CertErrorKind.SecurityError, source,
+                $"The request '{source}' is not signed by its own key (it was altered or damaged). Ask for a new request.");
+
+        public static CertCmdletsException RequestAsksForCa(string source, string what) =>
+            new CertCmdletsException("RequestAsksForCa", CertErrorKind.SecurityError, source,
+                $"The request '{source}' asks for {what}, which a server certificate must not have. It was refused; make a new request without it, or use New-CertAuthority -Issuer for an intermediate CA.");
+
+        public static CertCmdletsException AuthorityHasNoPrivateKey(string authority) =>
+            new CertCmdletsException("AuthorityHasNoPrivateKey", CertErrorKind.InvalidArgument, authority,
+                $"The CA certificate '{authority}' carries no private key, so it cannot sign. Read it with Import-CertFile -KeyPath, or create it with New-CertAuthority.");
+
+        public static CertCmdletsException AuthorityNotCa(string authority) =>
+            new CertCmdletsException("AuthorityNotCertificateAuthority", CertErrorKind.InvalidArgument, authority,
+                $"'{authority}' is not a CA certificate (basic constraints CA:FALSE or missing), so it cannot sign certificates.");
+
+        public static CertCmdletsException AuthorityExpired(string authority, DateTime notAfter) =>
+            new CertCmdletsException("AuthorityExpired", CertErrorKind.InvalidOperation, authority,
+                $"The CA certificate '{authority}' expired on {notAfter:yyyy-MM-dd}; it cannot sign. Create or renew the CA first.");
+
+        public static CertCmdletsException CertificateRequestMismatch(string source, string detail) =>
+            new CertCmdletsException("CertificateRequestMismatch", CertErrorKind.SecurityError, source,
+                $"No certificate in '{source}' belongs to this request: {detail} Nothing was written. Check that the CA signed this request (not an older one).");
+
+        public static CertCmdletsException CertificateNamesMismatch(string source, string missing, string covered) =>
+            new CertCmdletsException("CertificateNamesMismatch", CertErrorKind.SecurityError, source,
+                $"The certificate in '{source}' does not cover every name of the request: missing {missing} (it covers {covered}). Nothing was written. Ask the CA to reissue it with all the names.");
     }
 }

@@ -85,6 +85,50 @@ namespace CertCmdlets
             }
         }
 
+        /// <summary>
+        /// Certificates from files or directories (a CA bundle folder): every readable certificate file in a
+        /// directory, non-recursively. Unreadable files are warnings: a bundle folder often holds other files.
+        /// </summary>
+        internal List<CertificateInfo> ReadCertificatePool(IEnumerable<string> paths)
+        {
+            var certificates = new List<CertificateInfo>();
+            foreach (string path in ResolveInputPathsOrDirectories(paths))
+            {
+                try
+                {
+                    certificates.AddRange(Core.Certificates.CertificateReader.ReadFile(path));
+                }
+                catch (CertCmdletsException ex)
+                {
+                    WriteWarning($"Skipped '{path}': {ex.Message}");
+                }
+            }
+
+            WriteVerbose($"Read {certificates.Count} candidate certificate(s).");
+            return certificates;
+        }
+
+        private IEnumerable<string> ResolveInputPathsOrDirectories(IEnumerable<string> paths)
+        {
+            foreach (string path in ResolveInputPaths(paths, literal: false))
+            {
+                if (!System.IO.Directory.Exists(path))
+                {
+                    yield return path;
+                    continue;
+                }
+
+                foreach (string file in System.IO.Directory.EnumerateFiles(path))
+                {
+                    string extension = System.IO.Path.GetExtension(file).ToLowerInvariant();
+                    if (extension == ".pem" || extension == ".crt" || extension == ".cer" || extension == ".der" || extension == ".p7b" || extension == ".p7c" || extension == ".ca-bundle")
+                    {
+                        yield return file;
+                    }
+                }
+            }
+        }
+
         /// <summary>A single input file (-KeyPath): resolved literally, relative to the PowerShell location.</summary>
         internal string ResolveSingleInputPath(string path) => ResolveOutputPath(path);
 

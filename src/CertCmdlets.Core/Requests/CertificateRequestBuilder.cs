@@ -90,7 +90,7 @@ namespace CertCmdlets.Core.Requests
             return certificate;
         }
 
-        private static (PrivateKey Key, HashAlgorithmName Hash) ObtainKey(CertificateRequestOptions options, ICoreLog log)
+        internal static (PrivateKey Key, HashAlgorithmName Hash) ObtainKey(CertificateRequestOptions options, ICoreLog log)
         {
             if (options.ExistingKeyPath is null)
             {
@@ -114,6 +114,10 @@ namespace CertCmdlets.Core.Requests
             log.Verbose($"Reusing the {key.Description} key in '{options.ExistingKeyPath}'.");
             return (key, hash);
         }
+
+        /// <summary>The validated subject of a CA certificate (no host-name rules, no alternative names).</summary>
+        internal static X509Name AuthoritySubject(CertificateRequestOptions options, ICoreLog log) =>
+            RequestedNames.Validate(options, log, forAuthority: true).Subject;
 
         private static X509Extensions ExtensionsFor(RequestedNames names, PrivateKey key, bool selfSigned)
         {
@@ -162,13 +166,17 @@ namespace CertCmdlets.Core.Requests
 
             public GeneralNames? AlternativeNames { get; }
 
-            public static RequestedNames Validate(CertificateRequestOptions options, ICoreLog log)
+            public static RequestedNames Validate(CertificateRequestOptions options, ICoreLog log, bool forAuthority = false)
             {
                 string commonName = SubjectValue("common name", options.CommonName, 64) ?? throw Errors.SubjectValueInvalid("common name", options.CommonName ?? string.Empty, "it is empty. Give the server's host name, for example www.example.com.");
 
                 var dnsNames = new List<string>();
                 var ipAddresses = new List<IPAddress>();
-                if (HostNames.TryParseIp(commonName, out IPAddress? commonNameIp))
+                if (forAuthority)
+                {
+                    // A CA's name is a label ("Example Internal Root CA"), never a host name to cover.
+                }
+                else if (HostNames.TryParseIp(commonName, out IPAddress? commonNameIp))
                 {
                     ipAddresses.Add(commonNameIp!);
                 }
@@ -237,7 +245,7 @@ namespace CertCmdlets.Core.Requests
                 generalNames.AddRange(dnsNames.Select(n => new GeneralName(GeneralName.DnsName, n)));
                 generalNames.AddRange(ipAddresses.Select(ip => new GeneralName(GeneralName.IPAddress, new DerOctetString(ip.GetAddressBytes()))));
                 generalNames.AddRange(emails.Select(e => new GeneralName(GeneralName.Rfc822Name, e)));
-                if (generalNames.Count == 0)
+                if (generalNames.Count == 0 && !forAuthority)
                 {
                     log.Warning($"'{commonName}' is not a host name or IP address and no -DnsName or -IpAddress was given: browsers will not accept this certificate for any server.");
                 }

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+using CertCmdlets.Core.Keys;
+using CertCmdlets.Core.Requests;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.X509.Extension;
+using X509Extension = Org.BouncyCastle.Asn1.X509.X509Extension;
+
+namespace CertCmdlets.Core.Authority
+{
+    /// <summary>An internal certification authority: creates root and intermediate CAs and signs server requests.</summary>
+    public static class CertificateAuthority
+    {
+        /// <summary>Root CAs get a 3072-bit RSA key unless told otherwise: they outlive the servers they sign for.</summary>
+        public const int DefaultAuthorityRsaKeySize = 3072;
+
+        private static readonly TimeSpan s_clockSkewAllowance = TimeSpan.FromHours(1);
+
+        /// <summary>
+        /// A CA certificate with its key: self-signed when <paramref name="issuer"/> is null, else an intermediate
+        /// signed by it. Basic constraints (CA, optional path length) and key usage are critical; SKI and AKI set.
+        /// </summary>
+        public static CertificateInfo Create(CertificateRequestOptions options, int validDays, int? pathLength, CertificateInfo? issuer, ICoreLog log)
+        {
+            if (validDays < 1 || validDays > 36500)
+            {
+                throw Errors.ValidDaysOutOfRange(validDays);
+            }
+
+            if (issuer is not null)
+            {
+                RequireUsableAuthority(issuer);
+            }
+
+            if (options.ExistingKeyPath is null && (options.KeyAlgorithm is null || options.KeyAlgorithm.Equals("RSA", StringComparison.OrdinalIgnoreCase)) && options.KeySize is null)
+            {
+                options.KeySize = DefaultAuthorityRsaKeySize;
+            }
+
+            X509Name subject = CertificateRequestBuilder.AuthoritySubject(options, log);
+            (PrivateKey key, HashAlgorithmName hash) = CertificateRequestBuilder.ObtainKey(options, log);
+            PrivateKey signer = issuer?.PrivateKey ?? key;
+            X509Name issuerName = issuer?.Structure.Subject ?? subject;
+
+            SubjectKeyIdentifier keyId = X509ExtensionUtilities.CreateSubjectKeyIdentifier(key.PublicKeyInfo);
+            byte[] authorityKeyId = issuer is null ? keyId.GetKeyIdentifier() : AuthorityKeyIdOf(issuer);
+            var extensions = new X509ExtensionsGenerator();
+            extensions.AddExtension(X509Extensions.BasicConstraints, true, pathLength is null ? new BasicConstraints(true) : new BasicConstraints(pathLength.Value));
+            extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
+            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, keyId);
+            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, new AuthorityKeyIdentifier(authorityKeyId));
+
+            (DateTime notBefore, DateTime notAfter) = Validity(validDays, issuer, log);
+            CertificateInfo certificate = Sign(signer, hash, issuerName, subject, key.PublicKeyInfo, notBefore, notAfter, extensions.Generate());
+            certificate.PrivateKey = key;
+            certificate.KeyPath = options.ExistingKeyPath;
+            certificate.Chain = issuer is null ? Array.Empty<CertificateInfo>() : new[] { issuer }.Concat(issuer.Chain).ToArray();
+            log.Verbose($"Created the {(issuer is null ? "root" : "intermediate")} CA '{certificate.Subject}' ({key.Description}), valid until {certificate.NotAfter:yyyy-MM-dd}.");
+            return certificate;
+        }
+
+        /// <summary>
+        /// Signs <paramref name="request"/> as a server certificate: the requested subject and alternative names are
+        /// copied; requested CA powers are refused. The result carries the request's key (when it has one) and the
+        /// chain up to and including <paramref name="authority"/>.
+        /// </summary>
+        public static CertificateInfo Approve(CertificateRequestInfo request, CertificateInfo authority, int validDays, string? hashAlgorithm, ICoreLog log)
+        {
+            if (validDays < 1 || validDays > 3650)
+            {
+                throw Errors.ValidDaysOutOfRange(validDays);
+            }
+
+            RequireUsableAuthority(authority);
+            HashAlgorithmName hash = KeySpec.ParseHash(hashAlgorithm);
+            string source = request.RequestPath ?? request.Subject;
+            var csr = new Pkcs10CertificationRequest(request.RawData);
+            CertificationRequestInfo info = csr.GetCertificationRequestInfo();
+            X509Extensions? requested = CertificateRequestReader.RequestedExtensions(csr);
+
+            X509Extension? basic = requested?.GetExtension(X509Extensions.BasicConstraints);
+            if (basic is not null && BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA())
+            {
+                throw Errors.RequestAsksForCa(source, "CA:TRUE (a CA certificate)");
+            }
+
+            X509Extension? usage = requested?.GetExtension(X509Extensions.KeyUsage);
+            if (usage is not null && (DerBitString.GetInstance(usage.GetParsedValue()).IntValue & (KeyUsage.KeyCertSign | KeyUsage.CrlSign)) != 0)
+            {
+                throw Errors.RequestAsksForCa(source, "the right to sign certificates or CRLs (keyCertSign, cRLSign)");
+            }
+
+            bool isRsa = info.SubjectPublicKeyInfo.Algorithm.Algorithm.Equals(Org.BouncyCastle.Asn1.Pkcs.PkcsObjectIdentifiers.RsaEncryption);
+            var extensions = new X509ExtensionsGenerator();
+            extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
+            extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(isRsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature));
+            extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeID.id_kp_serverAuth, KeyPurposeID.id_kp_clientAuth));
+            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(info.SubjectPublicKeyInfo));
+            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, new AuthorityKeyIdentifier(AuthorityKeyIdOf(authority)));
+            X509Extension? san = requested?.GetExtension(X509Extensions.SubjectAlternativeName);
+            if (san is not null)
+            {
+                extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, san.GetParsedValue());
+            }
+            else if (request.CommonName.Length > 0 && Naming.HostNames.LooksLikeHostName(request.CommonName))
+            {
+                log.Warning($"The request '{source}' names no alternative names; '{request.CommonName}' from its CN was added, since browsers ignore the CN.");
+                extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.DnsName, Naming.HostNames.Normalize(request.CommonName))));
+            }
+
+            (DateTime notBefore, DateTime notAfter) = Validity(validDays, authority, log);
+            CertificateInfo certificate = Sign(authority.PrivateKey!, hash, authority.Structure.Subject, info.Subject, info.SubjectPublicKeyInfo, notBefore, notAfter, extensions.Generate());
+            certificate.PrivateKey = request.PrivateKey;
+            certificate.KeyPath = request.KeyPath;
+            certificate.Chain = new[] { authority }.Concat(authority.Chain).ToArray();
+            log.Verbose($"'{authority.Subject}' signed '{certificate.Subject}' (serial {certificate.SerialNumber}), valid until {certificate.NotAfter:yyyy-MM-dd}.");
+            return certificate;
+        }
+
+        private static void RequireUsableAuthority(CertificateInfo authority)
+        {
+            string name = authority.CertificatePath ?? authority.Subject;
+            if (!authority.IsCertificateAuthority)
+            {
+                throw Errors.AuthorityNotCa(name);
+            }
+
+            if (authority.PrivateKey is null)
+            {
+                throw Errors.AuthorityHasNoPrivateKey(name);
+            }
+
+            if (authority.NotAfter < DateTime.Now)
+            {
+                throw Errors.AuthorityExpired(name, authority.NotAfter);
+            }
+        }
+
+        private static (DateTime NotBefore, DateTime NotAfter) Validity(int validDays, CertificateInfo? issuer, ICoreLog log)
+        {
+            DateTime now = DateTime.UtcNow;
+            DateTime notAfter = now.AddDays(validDays);
+            if (issuer is not null && notAfter > issuer.NotAfter.ToUniversalTime())
+            {
+                notAfter = issuer.NotAfter.ToUniversalTime();
+                log.Warning($"The validity was shortened to end with the CA '{issuer.Subject}' on {issuer.NotAfter:yyyy-MM-dd}.");
+            }
+
+            return (now - s_clockSkewAllowance, notAfter);
+        }
+
+        private static byte[] AuthorityKeyIdOf(CertificateInfo issuer) =>
+            Chains.CertificateFacts.SubjectKeyId(issuer) ?? X509ExtensionUtilities.CreateSubjectKeyIdentifier(issuer.PublicKeyInfo).GetKeyIdentifier();
+
+        private static CertificateInfo Sign(PrivateKey signer, HashAlgorithmName hash, X509Name issuer, X509Name subject, SubjectPublicKeyInfo publicKey, DateTime notBefore, DateTime notAfter, X509Extensions extensions)
+        {
+            AlgorithmIdentifier signatureAlgorithm = signer.SignatureAlgorithm(hash);
+            var generator = new V3TbsCertificateGenerator();
+            generator.SetSerialNumber(new DerInteger(SerialNumbers.NewRandom()));
+            generator.SetIssuer(issuer);
+            generator.SetSubject(subject);
+            generator.SetStartDate(new Time(notBefore));
+            generator.SetEndDate(new Time(notAfter));
+            generator.SetSubjectPublicKeyInfo(publicKey);
+            generator.SetSignature(signatureAlgorithm);
+            generator.SetExtensions(extensions);
+            TbsCertificateStructure tbs = generator.GenerateTbsCertificate();
+            byte[] signature = signer.Sign(tbs.GetDerEncoded(), hash);
+            var structure = new X509CertificateStructure(tbs, signatureAlgorithm, new DerBitString(signature));
+            byte[] der = structure.GetDerEncoded();
+            return new CertificateInfo(der, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der)));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+
+namespace CertCmdlets.Core.Chains
+{
+    /// <summary>How Join-CertChain builds chains.</summary>
+    public sealed class ChainJoinOptions
+    {
+        /// <summary>Keep the self-signed root at the end of the chain (servers should not send it).</summary>
+        public bool IncludeRoot { get; set; }
+
+        /// <summary>Fetch missing issuers from the certificates' caIssuers URLs.</summary>
+        public bool Download { get; set; }
+
+        /// <summary>How long one download may take.</summary>
+        public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    }
+
+    /// <summary>Finds the leaves among the certificates given and puts each one's chain in order.</summary>
+    public static class ChainJoiner
+    {
+        private const int MaximumDownloadRounds = 5;
+
+        /// <summary>
+        /// One leaf object per end-entity certificate in <paramref name="inputs"/>, each with its chain (leaf's issuer
+        /// first, root left out unless asked for), built from the inputs and <paramref name="intermediates"/>.
+        /// Private keys and paths of the inputs travel with their leaf.
+        /// </summary>
+        public static IReadOnlyList<CertificateInfo> Join(IReadOnlyList<CertificateInfo> inputs, IReadOnlyList<CertificateInfo> intermediates, ChainJoinOptions options, ICoreLog log, CancellationToken cancellation)
+        {
+            var pool = new CertificatePool();
+            var distinctInputs = new List<CertificateInfo>();
+            foreach (CertificateInfo input in inputs)
+            {
+                if (pool.Add(input))
+                {
+                    distinctInputs.Add(input);
+                }
+                else
+                {
+                    log.Verbose($"Dropped a duplicate of '{input.Subject}' ({input.Thumbprint}).");
+                }
+            }
+
+            foreach (CertificateInfo intermediate in intermediates)
+            {
+                pool.Add(intermediate);
+            }
+
+            List<CertificateInfo> leaves = FindLeaves(distinctInputs);
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            var results = new List<CertificateInfo>();
+            foreach (CertificateInfo leaf in leaves)
+            {
+                ChainPath path = ChainBuilder.Build(leaf, pool, null);
+                for (int round = 0; options.Download && !path.IsComplete && round < MaximumDownloadRounds; round++)
+                {
+                    CertificateInfo last = path.Last(leaf);
+                    List<CertificateInfo> downloaded = IssuerDownloader.Download(last, options.DownloadTimeout, log, cancellation);
+                    if (!downloaded.Select(pool.Add).ToList().Contains(true))
+                    {
+                        break;
+                    }
+
+                    path = ChainBuilder.Build(leaf, pool, null);
+                }
+
+                if (!path.IsComplete)
+                {
+                    CertificateInfo last = path.Last(leaf);
+                    log.Warning($"The chain of '{leaf.Subject}' is incomplete: the issuer '{last.Issuer}' of '{last.Subject}' was not found."
+                        + (options.Download ? " It could not be downloaded either." : " Add it with -IntermediatePath, or use -Download to fetch it from the certificate's issuer URL."));
+                }
+
+                List<CertificateInfo> chain = path.Issuers.Where(c => options.IncludeRoot || !(path.ReachesRoot && c == path.Issuers[path.Issuers.Count - 1])).ToList();
+                used.Add(leaf.Thumbprint);
+                foreach (CertificateInfo link in path.Issuers)
+                {
+                    used.Add(link.Thumbprint);
+                }
+
+                CertificateInfo result = leaf.Clone();
+                result.Chain = chain.ToArray();
+                log.Verbose($"Chain of '{leaf.Subject}': {string.Join(" -> ", chain.Select(c => $"'{c.Subject}'"))}{(path.ReachesRoot && !options.IncludeRoot ? " (root left out)" : string.Empty)}.");
+                results.Add(result);
+            }
+
+            foreach (CertificateInfo input in distinctInputs.Where(i => !used.Contains(i.Thumbprint)))
+            {
+                log.Verbose($"Dropped '{input.Subject}' ({input.Thumbprint}): it is not in the chain of any leaf.");
+            }
+
+            return results;
+        }
+
+        /// <summary>End-entity certificates, or, when all are CAs, the ones that issued none of the others.</summary>
+        public static List<CertificateInfo> FindLeaves(IReadOnlyList<CertificateInfo> certificates)
+        {
+            var issuerNames = new HashSet<string>(certificates.Where(c => !c.IsSelfIssued).Select(c => c.Issuer), StringComparer.OrdinalIgnoreCase);
+            List<CertificateInfo> endEntities = certificates.Where(c => !c.IsCertificateAuthority).ToList();
+            if (endEntities.Count > 0)
+            {
+                return endEntities;
+            }
+
+            return certificates.Where(c => !issuerNames.Contains(c.Subject)).Take(1).ToList();
+        }
+    }
+}

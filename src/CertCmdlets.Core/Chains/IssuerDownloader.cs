@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net.Http;
+using System.Threading;
+using CertCmdlets.Core.Certificates;
+
+namespace CertCmdlets.Core.Chains
+{
+    /// <summary>
+    /// Fetches a missing issuer from the URL in the certificate's Authority Information Access extension
+    /// (caIssuers: a DER certificate or a PKCS#7 bundle), with a timeout. Only http and https URLs.
+    /// </summary>
+    internal static class IssuerDownloader
+    {
+        private const int MaximumLength = 1024 * 1024;
+
+        public static List<CertificateInfo> Download(CertificateInfo child, TimeSpan timeout, ICoreLog log, CancellationToken cancellation)
+        {
+            var found = new List<CertificateInfo>();
+            foreach (string url in CertificateFacts.CaIssuerUrls(child))
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    log.Verbose($"Skipping the issuer URL '{url}' of '{child.Subject}': only http and https are fetched.");
+                    continue;
+                }
+
+                try
+                {
+                    using var client = new HttpClient { Timeout = timeout };
+                    using HttpResponseMessage response = client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellation).GetAwaiter().GetResult();
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        log.Warning($"Downloading the issuer of '{child.Subject}' from {url} failed: HTTP {(int)response.StatusCode}.");
+                        continue;
+                    }
+
+                    using Stream stream = response.Content.ReadAsStreamAsync().GetAwaiter().GetResult();
+                    byte[] data = ReadLimited(stream);
+                    List<CertificateInfo> certificates = CertificateReader.Parse(data, url);
+                    log.Verbose($"Downloaded {certificates.Count} certificate(s) from {url}.");
+                    found.AddRange(certificates);
+                }
+                catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException || ex is IOException || ex is CertCmdletsException || ex is InvalidOperationException)
+                {
+                    if (cancellation.IsCancellationRequested)
+                    {
+                        throw new OperationCanceledException(cancellation);
+                    }
+
+                    log.Warning($"Downloading the issuer of '{child.Subject}' from {url} failed: {(ex is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0.#} s" : ex.Message)}");
+                }
+            }
+
+            return found;
+        }
+
+        private static byte[] ReadLimited(Stream stream)
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16384];
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaximumLength)
+                {
+                    throw new IOException("the answer is larger than 1 MiB, not a certificate.");
+                }
+            }
+
+            return buffer.ToArray();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Text;
+using CertCmdlets.Core.Certificates;
+using CertCmdlets.Core.IO;
+using CertCmdlets.Core.Keys;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Pkcs;
+using X509Extension = Org.BouncyCastle.Asn1.X509.X509Extension;
+
+namespace CertCmdlets.Core.Requests
+{
+    /// <summary>Reads certificate signing requests (PKCS#10, PEM or DER), such as the ones openssl makes.</summary>
+    public static class CertificateRequestReader
+    {
+        /// <summary>Reads a request file; the object carries the path as RequestPath and no key.</summary>
+        public static CertificateRequestInfo ReadFile(string path)
+        {
+            byte[] data = FileInput.ReadAll(path);
+            CertificateRequestInfo request = Parse(data, path, null);
+            request.RequestPath = path;
+            return request;
+        }
+
+        /// <summary>Parses and verifies a request's self-signature.</summary>
+        internal static CertificateRequestInfo Parse(byte[] data, string source, PrivateKey? key)
+        {
+            byte[] der = data;
+            if (Pem.LooksLikePem(data))
+            {
+                PemBlock? block;
+                try
+                {
+                    block = Pem.ReadBlocks(Encoding.ASCII.GetString(data)).FirstOrDefault(b => b.Label == "CERTIFICATE REQUEST" || b.Label == "NEW CERTIFICATE REQUEST");
+                }
+                catch (FormatException ex)
+                {
+                    throw Errors.RequestFileInvalid(source, ex.Message, ex);
+                }
+
+                der = block?.Data ?? throw Errors.RequestFileInvalid(source, "it holds no CERTIFICATE REQUEST block.");
+            }
+
+            Pkcs10CertificationRequest request;
+            try
+            {
+                request = new Pkcs10CertificationRequest(der);
+            }
+            catch (Exception ex) when (ex is IOException || ex is ArgumentException || ex is InvalidCastException || ex is InvalidOperationException || ex is Asn1Exception)
+            {
+                throw Errors.RequestFileInvalid(source, "the PKCS#10 structure is damaged.", ex);
+            }
+
+            bool verified;
+            try
+            {
+                verified = request.Verify();
+            }
+            catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException || ex is Org.BouncyCastle.Security.SecurityUtilityException || ex is ArgumentException || ex is InvalidOperationException)
+            {
+                verified = false;
+            }
+
+            if (!verified)
+            {
+                throw Errors.RequestSignatureInvalid(source);
+            }
+
+            CertificationRequestInfo info = request.GetCertificationRequestInfo();
+            string subject = DistinguishedNames.Format(info.Subject, out string? commonName);
+            var dnsNames = new List<string>();
+            var ipAddresses = new List<string>();
+            var emails = new List<string>();
+            X509Extensions? extensions = RequestedExtensions(request);
+            X509Extension? san = extensions?.GetExtension(X509Extensions.SubjectAlternativeName);
+            if (san is not null)
+            {
+                foreach (GeneralName name in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
+                {
+                    switch (name.TagNo)
+                    {
+                        case GeneralName.DnsName:
+                            dnsNames.Add(((IAsn1String)name.Name).GetString());
+                            break;
+                        case GeneralName.IPAddress:
+                            ipAddresses.Add(new IPAddress(Asn1OctetString.GetInstance(name.Name).GetOctets()).ToString());
+                            break;
+                        case GeneralName.Rfc822Name:
+                            emails.Add(((IAsn1String)name.Name).GetString());
+                            break;
+                    }
+                }
+            }
+
+            return new CertificateRequestInfo(
+                der,
+                subject,
+                commonName ?? string.Empty,
+                dnsNames.ToArray(),
+                ipAddresses.ToArray(),
+                emails.ToArray(),
+                KeyDescriptions.Describe(info.SubjectPublicKeyInfo),
+                SignatureAlgorithms.Name(request.SignatureAlgorithm),
+                key);
+        }
+
+        /// <summary>The extensions the request asks for, or null.</summary>
+        internal static X509Extensions? RequestedExtensions(Pkcs10CertificationRequest request)
+        {
+            Asn1Set? attributes = request.GetCertificationRequestInfo().Attributes;
+            if (attributes is null)
+            {
+                return null;
+            }
+
+            foreach (Asn1Encodable item in attributes)
+            {
+                var attribute = AttributePkcs.GetInstance(item);
+                if (attribute.AttrType.Equals(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest) && attribute.AttrValues.Count > 0)
+                {
+                    return X509Extensions.GetInstance(attribute.AttrValues[0]);
+                }
+            }
+
+            return null;
+        }
+    }
+}
