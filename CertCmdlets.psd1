@@ -23,6 +23,9 @@
         'New-CertAuthority'
         'Approve-CertRequest'
         'Complete-CertRequest'
+        'Set-ApacheSsl'
+        'Enable-HttpsRedirect'
+        'Test-HttpsEndpoint'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

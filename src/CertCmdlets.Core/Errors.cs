@@ -204,5 +204,37 @@ namespace CertCmdlets.Core
         public static CertCmdletsException CertificateNamesMismatch(string source, string missing, string covered) =>
             new CertCmdletsException("CertificateNamesMismatch", CertErrorKind.SecurityError, source,
                 $"The certificate in '{source}' does not cover every name of the request: missing {missing} (it covers {covered}). Nothing was written. Ask the CA to reissue it with all the names.");
+
+        public static CertCmdletsException ApacheLayoutUnknown(string path) =>
+            new CertCmdletsException("ApacheLayoutUnknown", CertErrorKind.ObjectNotFound, path,
+                $"'{path}' holds no httpd configuration this module knows (apache2.conf, conf/httpd.conf or httpd.conf). Give the main configuration file with -ConfigPath.");
+
+        public static CertCmdletsException ApacheConfigInvalid(string path, int line, string problem) =>
+            new CertCmdletsException("ApacheConfigInvalid", CertErrorKind.InvalidData, path,
+                $"The httpd configuration cannot be read: {path}{(line > 0 ? $", line {line}" : string.Empty)}: {problem} Nothing was changed; fix the file first.");
+
+        public static CertCmdletsException ApacheConfigAlreadyBroken(string path, string output) =>
+            new CertCmdletsException("ApacheConfigTestFailedBefore", CertErrorKind.InvalidOperation, path,
+                $"httpd's configuration test fails before any change, so nothing was changed. Fix it first; httpd said: {output.Trim()}");
+
+        public static CertCmdletsException ApacheConfigTestFailed(string path, string output) =>
+            new CertCmdletsException("ApacheConfigTestFailed", CertErrorKind.InvalidOperation, path,
+                $"httpd's configuration test failed after the change, so every file was restored as it was. httpd said: {output.Trim()}");
+
+        public static CertCmdletsException ApacheModuleMissing(string module, string hint) =>
+            new CertCmdletsException("ApacheModuleMissing", CertErrorKind.ObjectNotFound, module,
+                $"The httpd module {module} is not installed. {hint}");
+
+        public static CertCmdletsException CertificateDoesNotCoverServerName(string certificate, string serverName, string names) =>
+            new CertCmdletsException("CertificateNameMismatch", CertErrorKind.SecurityError, serverName,
+                $"The certificate '{certificate}' does not cover '{serverName}' (it covers {names}); browsers would refuse it. Use the right certificate, or -Force to configure it anyway.");
+
+        public static CertCmdletsException ApacheWriteFailed(string path, Exception inner) =>
+            new CertCmdletsException("ApacheConfigWriteFailed", inner is UnauthorizedAccessException ? CertErrorKind.PermissionDenied : CertErrorKind.WriteError, path,
+                $"'{path}' could not be written: {inner.Message} Every file was restored as it was.", inner);
+
+        public static CertCmdletsException ApacheNoCertificate() =>
+            new CertCmdletsException("ApacheCertificateMissing", CertErrorKind.InvalidArgument, null,
+                "No certificate was given. Pipe a certificate object that carries its file paths (Export-CertPem), or give -CertificateFile and -KeyFile.");
     }
 }

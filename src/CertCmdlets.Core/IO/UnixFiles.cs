@@ -70,6 +70,16 @@ namespace CertCmdlets.Core.IO
             }
         }
 
+        /// <summary>Creates a symbolic link at <paramref name="linkPath"/> pointing to <paramref name="target"/> (relative targets stay relative).</summary>
+        public static void CreateSymbolicLink(string target, string linkPath)
+        {
+            if (Symlink(NullTerminated(target), NullTerminated(linkPath)) != 0)
+            {
+                int errno = Marshal.GetLastWin32Error();
+                throw errno == EEXIST ? new IOException($"'{linkPath}' already exists.") : ErrnoException(errno);
+            }
+        }
+
         /// <summary>A path as the C library takes it: UTF-8 bytes ending in NUL.</summary>
         private static byte[] NullTerminated(string path)
         {
@@ -92,6 +102,9 @@ namespace CertCmdlets.Core.IO
 
         [DllImport("libc", EntryPoint = "creat", SetLastError = true)]
         private static extern int Creat(byte[] path, int mode);
+
+        [DllImport("libc", EntryPoint = "symlink", SetLastError = true)]
+        private static extern int Symlink(byte[] target, byte[] linkPath);
 
         [DllImport("libc", EntryPoint = "link", SetLastError = true)]
         private static extern int Link(byte[] oldPath, byte[] newPath);

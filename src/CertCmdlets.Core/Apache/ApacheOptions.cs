@@ -1,0 +1,126 @@
+using System.Security;
+
+namespace CertCmdlets.Core.Apache
+{
+    /// <summary>What Set-ApacheSsl configures.</summary>
+    public sealed class ApacheSslOptions
+    {
+        /// <summary>A main configuration file, a site file, or a configuration root (/etc/apache2, /etc/httpd).</summary>
+        public string ConfigPath { get; set; } = string.Empty;
+
+        /// <summary>ServerRoot for private instances, when the configuration does not set it.</summary>
+        public string? ServerRoot { get; set; }
+
+        /// <summary>The site's name (the VirtualHost's ServerName).</summary>
+        public string ServerName { get; set; } = string.Empty;
+
+        /// <summary>The HTTPS port.</summary>
+        public int Port { get; set; } = 443;
+
+        /// <summary>An address to listen on (e.g. 127.0.0.1); all addresses when null.</summary>
+        public string? ListenAddress { get; set; }
+
+        /// <summary>The certificate (or full chain) file.</summary>
+        public string? CertificateFile { get; set; }
+
+        /// <summary>The full chain file (leaf then intermediates), preferred for httpd 2.4.8 and later.</summary>
+        public string? FullChainFile { get; set; }
+
+        /// <summary>The private key file.</summary>
+        public string? KeyFile { get; set; }
+
+        /// <summary>The intermediates file.</summary>
+        public string? ChainFile { get; set; }
+
+        /// <summary>The certificate object, when piped (used for the key and name checks).</summary>
+        public CertificateInfo? Certificate { get; set; }
+
+        /// <summary>Password of an encrypted key file, only to check it against the certificate.</summary>
+        public SecureString? KeyPassword { get; set; }
+
+        /// <summary>Modern, Intermediate or Old.</summary>
+        public string TlsProfile { get; set; } = "Intermediate";
+
+        /// <summary>Send Strict-Transport-Security.</summary>
+        public bool Hsts { get; set; }
+
+        /// <summary>Configure even when the certificate does not match the key or the name (with a warning).</summary>
+        public bool Force { get; set; }
+
+        /// <summary>Gracefully restart httpd after a successful change.</summary>
+        public bool Reload { get; set; }
+
+        /// <summary>The httpd program, when not found by itself.</summary>
+        public string? HttpdPath { get; set; }
+    }
+
+    /// <summary>What Enable-HttpsRedirect configures.</summary>
+    public sealed class ApacheRedirectOptions
+    {
+        /// <summary>A main configuration file, a site file, or a configuration root.</summary>
+        public string ConfigPath { get; set; } = string.Empty;
+
+        /// <summary>ServerRoot for private instances.</summary>
+        public string? ServerRoot { get; set; }
+
+        /// <summary>The site's name.</summary>
+        public string ServerName { get; set; } = string.Empty;
+
+        /// <summary>The plain HTTP port.</summary>
+        public int HttpPort { get; set; } = 80;
+
+        /// <summary>The HTTPS port clients are sent to.</summary>
+        public int HttpsPort { get; set; } = 443;
+
+        /// <summary>An address to listen on; all addresses when null.</summary>
+        public string? ListenAddress { get; set; }
+
+        /// <summary>302 instead of 301.</summary>
+        public bool Temporary { get; set; }
+
+        /// <summary>Redirect /.well-known/acme-challenge/ too (by default it stays reachable over HTTP for ACME renewals).</summary>
+        public bool RedirectAcmeChallenge { get; set; }
+
+        /// <summary>Gracefully restart httpd after a successful change.</summary>
+        public bool Reload { get; set; }
+
+        /// <summary>The httpd program, when not found by itself.</summary>
+        public string? HttpdPath { get; set; }
+    }
+
+    /// <summary>What Set-ApacheSsl or Enable-HttpsRedirect did.</summary>
+    public sealed class ApacheChangeResult
+    {
+        internal ApacheChangeResult(string serverName, int port, bool changed, string[] filesChanged, string[] backups, string? configTest, string diff)
+        {
+            ServerName = serverName;
+            Port = port;
+            Changed = changed;
+            FilesChanged = filesChanged;
+            Backups = backups;
+            ConfigTest = configTest;
+            Diff = diff;
+        }
+
+        /// <summary>The site configured.</summary>
+        public string ServerName { get; }
+
+        /// <summary>The port configured.</summary>
+        public int Port { get; }
+
+        /// <summary>False when the configuration already said all this (running twice changes nothing).</summary>
+        public bool Changed { get; }
+
+        /// <summary>Files changed or created.</summary>
+        public string[] FilesChanged { get; }
+
+        /// <summary>Backups of the changed files.</summary>
+        public string[] Backups { get; }
+
+        /// <summary>httpd's configuration test output (null when no httpd was found).</summary>
+        public string? ConfigTest { get; }
+
+        /// <summary>The changes, as a diff.</summary>
+        public string Diff { get; }
+    }
+}

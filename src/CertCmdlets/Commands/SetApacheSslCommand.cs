@@ -1,0 +1,153 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using CertCmdlets.Core;
+using CertCmdlets.Core.Apache;
+
+namespace CertCmdlets.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Configures Apache httpd to serve a site over HTTPS with a certificate.</para>
+    /// <para type="description">Knows the Debian/Ubuntu, RHEL/Fedora and single-file (Windows, private builds) layouts.
+    /// Makes sure mod_ssl is loaded, the Listen for the port exists exactly once, and the VirtualHost for the name and
+    /// port exists and carries SSLEngine, SSLCertificateFile (the full chain on httpd 2.4.8+), SSLCertificateKeyFile and
+    /// the TLS profile's directives. Edits keep every other byte of the files; running twice changes nothing. Refuses a
+    /// certificate that does not match its key or the name (override with -Force). Backs up each changed file, runs
+    /// httpd's configuration test and restores everything when it fails. -WhatIf shows the diff and writes nothing.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "ApacheSsl", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(ApacheChangeResult))]
+    public sealed class SetApacheSslCommand : CertCmdletBase
+    {
+        private const string InputObjectSet = "InputObject";
+        private const string FilesSet = "Files";
+
+        #region Parameters
+
+        /// <summary>
+        /// <para type="description">The certificate object, carrying its file paths (from Export-CertPem, Import-PfxAsPem -OutputDirectory).</para>
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        public CertificateInfo? InputObject { get; set; }
+
+        /// <summary>
+        /// <para type="description">The certificate file, or the full chain file (leaf then intermediates).</para>
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = FilesSet)]
+        public string? CertificateFile { get; set; }
+
+        /// <summary>
+        /// <para type="description">The private key file (unencrypted: httpd cannot prompt for a pass phrase at start).</para>
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = FilesSet)]
+        public string? KeyFile { get; set; }
+
+        /// <summary>
+        /// <para type="description">The intermediates file, for httpd older than 2.4.8 (SSLCertificateChainFile).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = FilesSet)]
+        public string? ChainFile { get; set; }
+
+        /// <summary>
+        /// <para type="description">httpd's configuration: a main file, a site file, or a root such as /etc/apache2 or /etc/httpd.</para>
+        /// </summary>
+        [Parameter(Mandatory = true)]
+        public string ConfigPath { get; set; } = string.Empty;
+
+        /// <summary>
+        /// <para type="description">The site's name (the VirtualHost's ServerName).</para>
+        /// </summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        public string ServerName { get; set; } = string.Empty;
+
+        /// <summary>
+        /// <para type="description">The HTTPS port (default 443).</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; } = 443;
+
+        /// <summary>
+        /// <para type="description">Listen on this address only (e.g. 127.0.0.1 for a private instance).</para>
+        /// </summary>
+        [Parameter]
+        public string? ListenAddress { get; set; }
+
+        /// <summary>
+        /// <para type="description">ServerRoot of a private instance, when the configuration does not set it.</para>
+        /// </summary>
+        [Parameter]
+        public string? ServerRoot { get; set; }
+
+        /// <summary>
+        /// <para type="description">Mozilla's server-side TLS profile: Modern, Intermediate (default) or Old.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateSet("Modern", "Intermediate", "Old")]
+        public string TlsProfile { get; set; } = "Intermediate";
+
+        /// <summary>
+        /// <para type="description">Send Strict-Transport-Security (two years), so browsers use HTTPS only.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Hsts { get; set; }
+
+        /// <summary>
+        /// <para type="description">Gracefully restart httpd once the new configuration passed its test.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Reload { get; set; }
+
+        /// <summary>
+        /// <para type="description">The httpd program (apache2, httpd), when it is not found by itself.</para>
+        /// </summary>
+        [Parameter]
+        public string? HttpdPath { get; set; }
+
+        /// <summary>
+        /// <para type="description">Configure even a certificate that does not match its key or the name (a warning says so).</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        #endregion
+
+        #region Overrides
+
+        /// <summary>Configures the site for each certificate.</summary>
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                var options = new ApacheSslOptions
+                {
+                    ConfigPath = ResolveSingleInputPath(ConfigPath),
+                    ServerRoot = ServerRoot is null ? null : ResolveSingleInputPath(ServerRoot),
+                    ServerName = ServerName,
+                    Port = Port,
+                    ListenAddress = ListenAddress,
+                    Certificate = InputObject,
+                    CertificateFile = CertificateFile is null ? null : ResolveSingleInputPath(CertificateFile),
+                    KeyFile = KeyFile is null ? null : ResolveSingleInputPath(KeyFile),
+                    ChainFile = ChainFile is null ? null : ResolveSingleInputPath(ChainFile),
+                    TlsProfile = TlsProfile,
+                    Hsts = Hsts,
+                    Force = Force,
+                    Reload = Reload,
+                    HttpdPath = HttpdPath,
+                };
+                ApacheChangeResult? result = ApacheConfigurator.SetSsl(options, ShouldProcessFile, Log);
+                if (result is not null)
+                {
+                    WriteObject(result);
+                }
+            }
+            catch (CertCmdletsException ex)
+            {
+                WriteCoreError(ex);
+            }
+        }
+
+        #endregion
+    }
+}
