@@ -74,7 +74,7 @@ namespace CertCmdlets.Core
             IpAddresses = ipAddresses.ToArray();
         }
 
-        /// <summary>The subject, most specific part first: "CN=www.example.com, O=Example Ltd, C=GB".</summary>
+        /// <summary>The subject as Windows and .NET show it (last name part first): "CN=www.example.com, O=Example Ltd, C=GB".</summary>
         public string Subject { get; }
 
         /// <summary>The issuer's name, in the same form as <see cref="Subject"/>.</summary>

@@ -38,7 +38,7 @@ namespace CertCmdlets.Core.Certificates
                 throw Errors.CertificateFileInvalid(source, "the file is empty.");
             }
 
-            return Pem.LooksLikePem(data) ? ParsePem(Encoding.ASCII.GetString(data), source) : ParseDer(data, source);
+            return Pem.TryReadText(data, out string text) ? ParsePem(text, source) : ParseDer(data, source);
         }
 
         /// <summary>Every certificate in PEM text (pasted text, a bundle).</summary>
@@ -97,20 +97,47 @@ namespace CertCmdlets.Core.Certificates
                 throw Errors.CertificateFileInvalid(source, "it is neither PEM text nor DER; the file may be damaged or of another kind.", ex);
             }
 
+            if (sequence is null)
+            {
+                throw Errors.CertificateFileInvalid(source, "it holds no ASN.1 structure.");
+            }
+
             if (sequence.Count == 2 && sequence[0] is DerObjectIdentifier)
             {
                 return FromPkcs7(data, source);
             }
 
-            if (sequence.Count == 3 && sequence[0] is Asn1Sequence && sequence[1] is Asn1Sequence && sequence[2] is DerBitString)
+            if (sequence.Count == 3 && sequence[0] is Asn1Sequence first && sequence[1] is Asn1Sequence && sequence[2] is DerBitString)
             {
-                var info = new CertificateInfo(data, X509CertificateStructure.GetInstance(sequence));
-                return new List<CertificateInfo> { info };
+                // A certificate and a CSR share this outer shape; a CSR's inner part starts with INTEGER 0 then a Name.
+                if (first.Count >= 3 && first[0] is DerInteger && first[1] is Asn1Sequence && first[2] is Asn1Sequence subjectKey && subjectKey.Count == 2 && subjectKey[1] is DerBitString)
+                {
+                    throw Errors.NoCertificateInFile(source, new[] { Describe("CERTIFICATE REQUEST") });
+                }
+
+                try
+                {
+                    return new List<CertificateInfo> { new CertificateInfo(data, X509CertificateStructure.GetInstance(sequence)) };
+                }
+                catch (Exception ex) when (IsParseFailure(ex))
+                {
+                    throw Errors.CertificateFileInvalid(source, "its DER structure is not a valid certificate.", ex);
+                }
             }
 
-            if (sequence.Count == 3 && sequence[0] is DerInteger)
+            if (sequence.Count == 3 && sequence[0] is DerInteger version && version.HasValue(3) && sequence[1] is Asn1Sequence content && content.Count >= 1 && content[0] is DerObjectIdentifier)
             {
                 throw Errors.CertificateFileInvalid(source, "it is a PKCS#12 (.pfx) file. Use Import-PfxAsPem for it.");
+            }
+
+            if (sequence.Count >= 3 && sequence[0] is DerInteger && sequence[1] is Asn1Sequence && sequence[2] is Asn1OctetString)
+            {
+                throw Errors.NoCertificateInFile(source, new[] { Describe("PRIVATE KEY") });
+            }
+
+            if (sequence.Count >= 9 && sequence[0] is DerInteger)
+            {
+                throw Errors.NoCertificateInFile(source, new[] { Describe("RSA PRIVATE KEY") });
             }
 
             throw Errors.CertificateFileInvalid(source, "its DER structure is not a certificate or PKCS#7 bundle.");

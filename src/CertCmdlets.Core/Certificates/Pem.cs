@@ -33,13 +33,31 @@ namespace CertCmdlets.Core.Certificates
 
         private static readonly IReadOnlyDictionary<string, string> s_noHeaders = new Dictionary<string, string>();
 
-        /// <summary>True when the bytes look like PEM text (a BEGIN marker near the start, after any text).</summary>
-        public static bool LooksLikePem(byte[] data)
+        /// <summary>
+        /// The file as text when it is PEM: ASCII or UTF-8 (with or without a byte order mark), or UTF-16 with a
+        /// byte order mark (what Windows PowerShell 5.1's Out-File and '>' write). False for binary (DER) data.
+        /// </summary>
+        public static bool TryReadText(byte[] data, out string text)
         {
-            // PEM is ASCII; DER starts with 0x30. Search the first 64 KiB for the marker.
-            int length = Math.Min(data.Length, 65536);
-            string head = Encoding.ASCII.GetString(data, 0, length);
-            return head.IndexOf(BeginMarker, StringComparison.Ordinal) >= 0;
+            if (data.Length >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF)))
+            {
+                Encoding utf16 = data[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+                text = utf16.GetString(data, 2, data.Length - 2);
+            }
+            else
+            {
+                int start = data.Length >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0;
+                text = Encoding.UTF8.GetString(data, start, data.Length - start);
+            }
+
+            // DER starts with 0x30 and never holds the marker in its first bytes; search the first 64 KiB of text.
+            bool isPem = text.IndexOf(BeginMarker, 0, Math.Min(text.Length, 65536), StringComparison.Ordinal) >= 0;
+            if (!isPem)
+            {
+                text = string.Empty;
+            }
+
+            return isPem;
         }
 
         /// <summary>

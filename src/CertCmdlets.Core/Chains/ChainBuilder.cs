@@ -40,18 +40,36 @@ namespace CertCmdlets.Core.Chains
 
         public static ChainPath Build(CertificateInfo leaf, CertificatePool pool, ISet<string>? anchorThumbprints)
         {
-            var path = new List<CertificateInfo>();
-            var visited = new HashSet<string>(StringComparer.Ordinal) { leaf.Thumbprint };
+            if (leaf.IsSelfIssued && CertificateFacts.IsSignedBy(leaf, leaf))
+            {
+                // A self-signed certificate is its own root: nothing is missing, it is trusted only if it is an anchor.
+                return new ChainPath(Array.Empty<CertificateInfo>(), true, anchorThumbprints?.Contains(leaf.Thumbprint) == true);
+            }
+
             List<CertificateInfo>? best = null;
-            bool complete = Search(leaf, pool, anchorThumbprints, path, visited, ref best);
+            var path = new List<CertificateInfo>();
+            bool complete = false;
+            if (anchorThumbprints is not null && anchorThumbprints.Count > 0)
+            {
+                // First look for a path to a trusted anchor (through a cross-certificate if need be), and only then
+                // accept any self-signed root.
+                complete = Search(leaf, pool, anchorThumbprints, requireAnchor: true, path, new HashSet<string>(StringComparer.Ordinal) { leaf.Thumbprint }, ref best);
+            }
+
+            if (!complete)
+            {
+                path.Clear();
+                complete = Search(leaf, pool, anchorThumbprints, requireAnchor: false, path, new HashSet<string>(StringComparer.Ordinal) { leaf.Thumbprint }, ref best);
+            }
+
             List<CertificateInfo> result = complete ? path : best ?? new List<CertificateInfo>();
             CertificateInfo last = result.Count == 0 ? leaf : result[result.Count - 1];
-            bool reachesAnchor = anchorThumbprints is not null && (anchorThumbprints.Contains(last.Thumbprint) || result.Any(c => anchorThumbprints.Contains(c.Thumbprint)));
+            bool reachesAnchor = anchorThumbprints is not null && result.Any(c => anchorThumbprints.Contains(c.Thumbprint));
             bool reachesRoot = last != leaf && last.IsSelfIssued && CertificateFacts.IsSignedBy(last, last);
             return new ChainPath(result, reachesRoot, reachesAnchor);
         }
 
-        private static bool Search(CertificateInfo current, CertificatePool pool, ISet<string>? anchors, List<CertificateInfo> path, HashSet<string> visited, ref List<CertificateInfo>? best)
+        private static bool Search(CertificateInfo current, CertificatePool pool, ISet<string>? anchors, bool requireAnchor, List<CertificateInfo> path, HashSet<string> visited, ref List<CertificateInfo>? best)
         {
             if (best is null || path.Count > best.Count)
             {
@@ -65,7 +83,7 @@ namespace CertCmdlets.Core.Chains
 
             if (current.IsSelfIssued && path.Count > 0)
             {
-                return true;
+                return !requireAnchor;
             }
 
             if (path.Count >= MaximumDepth)
@@ -77,7 +95,7 @@ namespace CertCmdlets.Core.Chains
             {
                 path.Add(candidate);
                 visited.Add(candidate.Thumbprint);
-                if (Search(candidate, pool, anchors, path, visited, ref best))
+                if (Search(candidate, pool, anchors, requireAnchor, path, visited, ref best))
                 {
                     return true;
                 }

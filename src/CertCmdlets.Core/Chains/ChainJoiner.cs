@@ -44,9 +44,10 @@ namespace CertCmdlets.Core.Chains
                 }
             }
 
-            foreach (CertificateInfo intermediate in intermediates)
+            // Certificates that came with an input (its Chain) are candidates too, as are the intermediates given.
+            foreach (CertificateInfo candidate in distinctInputs.SelectMany(i => i.Chain).Concat(intermediates))
             {
-                pool.Add(intermediate);
+                pool.Add(candidate);
             }
 
             List<CertificateInfo> leaves = FindLeaves(distinctInputs);

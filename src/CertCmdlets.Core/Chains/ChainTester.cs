@@ -37,7 +37,10 @@ namespace CertCmdlets.Core.Chains
             CertificateInfo last = path.Last(leaf);
             if (!path.IsComplete)
             {
-                problems.Add($"The chain is incomplete: the issuer '{last.Issuer}' of '{last.Subject}' was not found. Install the intermediate certificate(s) (Join-CertChain).");
+                CertificateInfo? impostor = pool.NamedIssuersOf(last).FirstOrDefault();
+                problems.Add(impostor is not null
+                    ? $"The chain is broken: '{impostor.Subject}' ({impostor.Thumbprint}) has the name of the issuer of '{last.Subject}', but its key does not verify that certificate's signature. It is the wrong intermediate (another key or a reissued CA); get the one that signed the certificate."
+                    : $"The chain is incomplete: the issuer '{last.Issuer}' of '{last.Subject}' was not found. Install the intermediate certificate(s) (Join-CertChain).");
             }
             else if (!path.ReachesAnchor)
             {

@@ -41,8 +41,13 @@ namespace CertCmdlets.Core.Keys
 
         public static PrivateKey Parse(byte[] data, string source, SecureString? password)
         {
-            AsymmetricKeyParameter key = Pem.LooksLikePem(data)
-                ? ParsePem(Encoding.ASCII.GetString(data), source, password)
+            if (data.Length == 0)
+            {
+                throw Errors.KeyFileInvalid(source, "the file is empty.");
+            }
+
+            AsymmetricKeyParameter key = Pem.TryReadText(data, out string text)
+                ? ParsePem(text, source, password)
                 : ParseDer(data, source, password);
             return PrivateKey.FromBouncyCastle(key, source);
         }
@@ -95,7 +100,8 @@ namespace CertCmdlets.Core.Keys
             Asn1Sequence sequence;
             try
             {
-                sequence = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(data));
+                sequence = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(data))
+                    ?? throw new IOException("no ASN.1 structure");
             }
             catch (Exception ex) when (IsParseFailure(ex))
             {
@@ -165,11 +171,15 @@ namespace CertCmdlets.Core.Keys
             PrivateKeyInfo info;
             try
             {
-                info = PrivateKeyInfoFactory.CreatePrivateKeyInfo(buffer.Characters, encrypted);
+                info = Decrypt(encrypted, buffer.Characters);
             }
             catch (SecurityUtilityException ex)
             {
                 throw Errors.KeyFileInvalid(source, $"it is encrypted with an algorithm this module cannot decrypt ({encrypted.EncryptionAlgorithm.Algorithm.Id}).", ex);
+            }
+            catch (NotSupportedException ex)
+            {
+                throw Errors.KeyFileInvalid(source, $"it is encrypted with {ex.Message}, which this module cannot decrypt.", ex);
             }
             catch (Exception ex) when (ex is InvalidCipherTextException || ex is DataLengthException || IsParseFailure(ex))
             {
@@ -185,6 +195,29 @@ namespace CertCmdlets.Core.Keys
                 // A wrong password can, rarely, decrypt to bytes with valid padding that are no key at all.
                 throw Errors.KeyPasswordIncorrect(source, null);
             }
+        }
+
+        /// <summary>
+        /// PBES2 and the PKCS#12 schemes are decrypted as OpenSSL does (UTF-8 password for PBES2, BMPString for
+        /// PKCS#12) with native key derivation; older PBES1 schemes by BouncyCastle.
+        /// </summary>
+        private static PrivateKeyInfo Decrypt(EncryptedPrivateKeyInfo encrypted, char[] password)
+        {
+            DerObjectIdentifier scheme = encrypted.EncryptionAlgorithm.Algorithm;
+            if (scheme.Equals(PkcsObjectIdentifiers.IdPbeS2) || scheme.Id.StartsWith(PkcsObjectIdentifiers.Pkcs12PbeIds + ".", StringComparison.Ordinal))
+            {
+                byte[] plain = Pkcs12.PasswordBasedEncryption.Decrypt(encrypted.EncryptionAlgorithm, encrypted.GetEncryptedData(), password, absentPassword: false);
+                try
+                {
+                    return PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(plain));
+                }
+                finally
+                {
+                    Array.Clear(plain, 0, plain.Length);
+                }
+            }
+
+            return PrivateKeyInfoFactory.CreatePrivateKeyInfo(password, encrypted);
         }
 
         private static AsymmetricKeyParameter FromPkcs1(byte[] der, string source)
@@ -237,7 +270,18 @@ namespace CertCmdlets.Core.Keys
             }
 
             using PasswordBuffer buffer = PasswordBuffer.From(password);
-            var finder = new PasswordFinder(buffer.Characters);
+
+            // OpenSSL derives legacy PEM keys from the password's bytes as typed (UTF-8); BouncyCastle takes one
+            // byte per char, so it is handed the UTF-8 bytes widened to chars.
+            byte[] utf8 = Encoding.UTF8.GetBytes(buffer.Characters);
+            char[] widened = new char[utf8.Length];
+            for (int i = 0; i < utf8.Length; i++)
+            {
+                widened[i] = (char)utf8[i];
+            }
+
+            Array.Clear(utf8, 0, utf8.Length);
+            var finder = new PasswordFinder(widened);
             try
             {
                 using var reader = new PemReader(new StringReader(text), finder);
@@ -270,6 +314,7 @@ namespace CertCmdlets.Core.Keys
             finally
             {
                 finder.Clear();
+                Array.Clear(widened, 0, widened.Length);
             }
 
             throw Errors.KeyFileInvalid(source, "the encrypted PEM block holds no private key.");

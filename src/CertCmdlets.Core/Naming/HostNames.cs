@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 
@@ -11,17 +12,56 @@ namespace CertCmdlets.Core.Naming
         private static readonly IdnMapping s_idn = new IdnMapping { AllowUnassigned = false, UseStd3AsciiRules = true };
 
         /// <summary>True when <paramref name="text"/> is an IPv4 or IPv6 literal.</summary>
+        /// <remarks>
+        /// IPv4 must be four decimal parts without leading zeros: IPAddress.TryParse would read "010.0.0.1" as octal
+        /// (8.0.0.1) and accept "0x0A.0.0.1", where OpenSSL and every user read decimal.
+        /// </remarks>
         public static bool TryParseIp(string text, out IPAddress? address)
         {
-            string trimmed = text.Trim().TrimStart('[').TrimEnd(']');
-            if (IPAddress.TryParse(trimmed, out address)
-                && (address.AddressFamily == AddressFamily.InterNetwork ? trimmed.Split('.').Length == 4 : address.AddressFamily == AddressFamily.InterNetworkV6))
+            address = null;
+            string trimmed = text.Trim();
+            if (trimmed.StartsWith("[", StringComparison.Ordinal) && trimmed.EndsWith("]", StringComparison.Ordinal))
             {
-                return true;
+                trimmed = trimmed.Substring(1, trimmed.Length - 2);
             }
 
-            address = null;
-            return false;
+            if (trimmed.IndexOf(':') >= 0)
+            {
+                if (IPAddress.TryParse(trimmed, out IPAddress? v6) && v6.AddressFamily == AddressFamily.InterNetworkV6 && trimmed.IndexOf('%') < 0)
+                {
+                    address = v6;
+                    return true;
+                }
+
+                return false;
+            }
+
+            string[] parts = trimmed.Split('.');
+            if (parts.Length != 4)
+            {
+                return false;
+            }
+
+            var bytes = new byte[4];
+            for (int i = 0; i < 4; i++)
+            {
+                string part = parts[i];
+                if (part.Length == 0 || part.Length > 3 || (part.Length > 1 && part[0] == '0') || !part.All(c => c >= '0' && c <= '9'))
+                {
+                    return false;
+                }
+
+                int value = int.Parse(part, System.Globalization.CultureInfo.InvariantCulture);
+                if (value > 255)
+                {
+                    return false;
+                }
+
+                bytes[i] = (byte)value;
+            }
+
+            address = new IPAddress(bytes);
+            return true;
         }
 
         /// <summary>True when the text can be a host name (so a CN that is one goes into the SANs too).</summary>
@@ -78,6 +118,12 @@ namespace CertCmdlets.Core.Naming
             }
 
             string[] labels = rest.Split('.');
+            if (labels[labels.Length - 1].All(c => c >= '0' && c <= '9'))
+            {
+                why = "it looks like an IP address (its last part is a number). Give IP addresses with -IpAddress, as four decimal numbers without leading zeros.";
+                return false;
+            }
+
             foreach (string label in labels)
             {
                 if (label.Length == 0 || label.Length > 63)

@@ -52,6 +52,11 @@ namespace CertCmdlets.Core.Pkcs12
         /// <summary>The one leaf to write as files; several are ambiguous and name the choices.</summary>
         public CertificateInfo SingleLeaf(IReadOnlyList<CertificateInfo> leaves)
         {
+            if (leaves.Count == 0)
+            {
+                throw Errors.PfxHasNoCertificate(Source);
+            }
+
             if (leaves.Count != 1)
             {
                 throw Errors.PfxSeveralLeaves(Source, string.Join(", ", leaves.Select(l => $"{l.Subject} {l.Thumbprint}")));

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Security;
 using System.Security.Cryptography;
 using CertCmdlets.Core.Certificates;
+using CertCmdlets.Core.Chains;
 using CertCmdlets.Core.IO;
 using CertCmdlets.Core.Keys;
 using CertCmdlets.Core.Secrets;
@@ -42,6 +43,11 @@ namespace CertCmdlets.Core.Pkcs12
         /// <summary>Reads PFX bytes; <paramref name="source"/> names them in errors.</summary>
         public static PfxContents Parse(byte[] data, string source, SecureString? password, ICoreLog log)
         {
+            if (data.Length == 0)
+            {
+                throw Errors.PfxFileInvalid(source, "the file is empty.");
+            }
+
             Pfx pfx;
             byte[] authenticatedSafeBytes;
             try
@@ -129,7 +135,7 @@ namespace CertCmdlets.Core.Pkcs12
             if (leaves.Count == 0)
             {
                 log.Warning($"'{source}' holds no private key: only its certificates were read.");
-                foreach (CertificateInfo certificate in reader.Certificates.Where(c => !c.IsCertificateAuthority))
+                foreach (CertificateInfo certificate in ChainJoiner.FindLeaves(reader.Certificates))
                 {
                     CertificateInfo leaf = certificate.Clone();
                     leaf.Chain = ChainOrder.Build(certificate, reader.Certificates, log);

@@ -31,12 +31,12 @@ namespace CertCmdlets.Core.Requests
         internal static CertificateRequestInfo Parse(byte[] data, string source, PrivateKey? key)
         {
             byte[] der = data;
-            if (Pem.LooksLikePem(data))
+            if (Pem.TryReadText(data, out string text))
             {
                 PemBlock? block;
                 try
                 {
-                    block = Pem.ReadBlocks(Encoding.ASCII.GetString(data)).FirstOrDefault(b => b.Label == "CERTIFICATE REQUEST" || b.Label == "NEW CERTIFICATE REQUEST");
+                    block = Pem.ReadBlocks(text).FirstOrDefault(b => b.Label == "CERTIFICATE REQUEST" || b.Label == "NEW CERTIFICATE REQUEST");
                 }
                 catch (FormatException ex)
                 {

@@ -17,10 +17,13 @@ namespace CertCmdlets.Commands
     /// each signature. Warns about a missing issuer, or fetches it from the certificate's caIssuers URL with -Download.
     /// Emits the leaf with its Chain set; -OutFile writes the full chain PEM that Apache's SSLCertificateFile takes.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Join, "CertChain", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.Join, "CertChain", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
     [OutputType(typeof(CertificateInfo))]
     public sealed class JoinCertChainCommand : CertCmdletBase
     {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
         private readonly List<CertificateInfo> _inputs = new List<CertificateInfo>();
         private CancellationTokenSource? _cancellation;
 
@@ -35,14 +38,14 @@ namespace CertCmdlets.Commands
         /// <summary>
         /// <para type="description">Certificate files (PEM bundles, DER, .p7b). Wildcards are expanded.</para>
         /// </summary>
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ParameterSetName = PathSet)]
         [SupportsWildcards]
         public string[] Path { get; set; } = Array.Empty<string>();
 
         /// <summary>
         /// <para type="description">Certificate files, taken exactly as written. Binds FullName/PSPath of piped file objects.</para>
         /// </summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
         [Alias("PSPath", "LP", "FullName")]
         public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
