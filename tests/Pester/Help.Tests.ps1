@@ -1,0 +1,73 @@
+#Requires -Version 7.0
+
+<#
+    Every exported cmdlet is documented: a synopsis, and a description of every parameter.
+
+    A binary module's Get-Help needs a MAML file, which the module does not ship yet; the help is written as XML
+    doc comments, which the compiler collects into module/CertCmdlets.xml beside the assembly. So this test
+    compares (Get-Command X).Parameters with that file: the cmdlet class has <para type="synopsis"> in its
+    <summary>, and every parameter property (wherever it is declared) has a non-empty <summary>. The
+    hosted-engine twin is EveryCmdletAndParameterIsDocumented in tests/CertCmdlets.Tests/ConventionTests.cs.
+#>
+
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot '../../CertCmdlets.psd1') -Force
+    $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+    $cmdlets = @(Get-Command -Module CertCmdlets -CommandType Cmdlet | ForEach-Object {
+            @{
+                Name       = $_.Name
+                Parameters = @($_.Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object)
+            }
+        })
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../../CertCmdlets.psd1') -Force
+    $assembly = (Get-Module CertCmdlets | Select-Object -First 1).ImplementingAssembly
+    $documentationFile = Join-Path (Split-Path -Parent $assembly.Location) 'CertCmdlets.xml'
+    $documentation = @{}
+    if (Test-Path -LiteralPath $documentationFile) {
+        foreach ($member in ([xml] (Get-Content -LiteralPath $documentationFile -Raw)).doc.members.member) {
+            $documentation[$member.name] = $member
+        }
+    }
+
+    function Get-SummaryText {
+        # The <summary> of a documentation member as plain text, white space collapsed; '' when missing.
+        param([AllowNull()] $Member)
+
+        if ($null -eq $Member -or $null -eq $Member['summary']) {
+            return ''
+        }
+
+        return ($Member['summary'].InnerText -replace '\s+', ' ').Trim()
+    }
+}
+
+Describe 'The XML documentation file' {
+    It 'is built beside the module assembly' {
+        $documentationFile | Should -Exist
+        $documentation.Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'Help for <Name>' -ForEach $cmdlets {
+    BeforeAll {
+        $command = Get-Command -Name $Name -Module CertCmdlets -CommandType Cmdlet
+        $type = $command.ImplementingType
+    }
+
+    It 'has a synopsis' {
+        $member = $documentation["T:$($type.FullName)"]
+        $member | Should -Not -BeNullOrEmpty -Because "$($type.FullName) needs an XML doc comment"
+        $synopsis = @($member.SelectNodes('summary/para[@type="synopsis"]') | ForEach-Object { ($_.InnerText -replace '\s+', ' ').Trim() }) -join ' '
+        $synopsis | Should -Not -BeNullOrEmpty -Because 'the <summary> needs a <para type="synopsis">'
+    }
+
+    It 'documents -<_>' -ForEach $Parameters {
+        $property = $type.GetProperty($_)
+        $property | Should -Not -BeNullOrEmpty -Because "-$_ should be a public property of $($type.FullName)"
+        $member = $documentation["P:$($property.DeclaringType.FullName).$($property.Name)"]
+        Get-SummaryText $member | Should -Not -BeNullOrEmpty -Because "-$_ needs a <summary> (it becomes the parameter's help)"
+    }
+}
