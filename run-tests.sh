@@ -39,20 +39,36 @@ for project in tests/CertCmdlets.Core.Tests tests/CertCmdlets.Tests; do
 done
 
 pester_passed=0; pester_failed=0; pester_skipped=0
+# pwsh from PATH, else PowerShell 7.6 as a dotnet tool (NuGet serves it); Pester 5.9 from NuGet when missing.
+pwsh_cmd=""
 if command -v pwsh >/dev/null 2>&1; then
-    echo "== tests/Pester (pwsh)"
-    if pwsh -NoProfile -NonInteractive -Command "exit [int](-not (Get-Module -ListAvailable Pester | Where-Object { \$_.Version.Major -ge 5 }))"; then
-        pwsh -NoProfile -NonInteractive -Command '
+    pwsh_cmd=$(command -v pwsh)
+elif [ -x .tools/pwsh/pwsh ] || dotnet tool install PowerShell --version 7.6.9 --tool-path .tools/pwsh >/dev/null 2>&1; then
+    pwsh_cmd=$PWD/.tools/pwsh/pwsh
+fi
+if [ -n "$pwsh_cmd" ]; then
+    pester_modules=""
+    if ! "$pwsh_cmd" -NoProfile -NonInteractive -Command "exit [int](-not (Get-Module -ListAvailable Pester | Where-Object { \$_.Version.Major -ge 5 }))" >/dev/null 2>&1; then
+        if dotnet restore tests/Pester/PesterModule.csproj --packages .tools/nuget -v quiet >/dev/null 2>&1; then
+            mkdir -p .tools/modules && rm -rf .tools/modules/Pester && ln -s "$PWD/.tools/nuget/pester/5.9.1/tools" .tools/modules/Pester
+            pester_modules=$PWD/.tools/modules
+        fi
+    fi
+    if PSModulePath="$pester_modules${pester_modules:+:}${PSModulePath:-}" "$pwsh_cmd" -NoProfile -NonInteractive -Command "exit [int](-not (Get-Module -ListAvailable Pester | Where-Object { \$_.Version.Major -ge 5 }))" >/dev/null 2>&1; then
+        echo "== tests/Pester ($("$pwsh_cmd" -NoProfile -Command '$PSVersionTable.PSVersion.ToString()'))"
+        PSModulePath="$pester_modules${pester_modules:+:}${PSModulePath:-}" "$pwsh_cmd" -NoProfile -NonInteractive -Command '
+            Import-Module Pester -MinimumVersion 5.0
             $c = New-PesterConfiguration; $c.Run.Path = "tests/Pester"; $c.Run.Exit = $false; $c.Run.PassThru = $true; $c.Output.Verbosity = "Normal"
             $r = Invoke-Pester -Configuration $c
-            "PESTER {0} {1} {2}" -f $r.PassedCount, $r.FailedCount, $r.SkippedCount' 2>&1 | tee -a "$log"
+            "PESTER {0} {1} {2}" -f $r.PassedCount, $r.FailedCount, $r.SkippedCount' 2>&1 | tee -a "$log" | grep -E "^\s*\[-\]|^Tests Passed|^PESTER|Describing" || true
         read -r pester_passed pester_failed pester_skipped < <(grep -E "^PESTER " "$log" | tail -1 | cut -d" " -f2-)
+        if [ -z "${pester_passed:-}" ]; then echo "The Pester run did not finish." >&2; status=1; pester_passed=0; pester_failed=1; pester_skipped=0; fi
         [ "${pester_failed:-0}" -eq 0 ] || status=1
     else
-        echo "Pester 5 is not installed: the Pester suite is skipped (its scenarios ran above in the hosted engine)."
+        echo "Pester 5 could not be installed: the Pester suite is skipped (its scenarios ran above in the hosted engine)."
     fi
 else
-    echo "pwsh is not installed: the Pester suite is skipped (its scenarios ran above in the hosted engine)."
+    echo "pwsh is not installed and could not be installed: the Pester suite is skipped (its scenarios ran above in the hosted engine)."
 fi
 
 # --- One closing line ------------------------------------------------------------------------------

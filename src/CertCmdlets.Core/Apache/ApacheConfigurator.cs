@@ -400,7 +400,9 @@ namespace CertCmdlets.Core.Apache
 
         private static ConfigSection? FindVirtualHost(EditSession session, string serverName, int port)
         {
-            foreach (ConfigSection vhost in session.Tree.Walk().OfType<ConfigSection>().Where(s => s.Is("VirtualHost")))
+            // Every file read or created, not only what httpd includes today: a site file this session creates in
+            // sites-available is included only once its link in sites-enabled exists.
+            foreach (ConfigSection vhost in session.Tree.Walk().Concat(session.Tree.Files.SelectMany(f => f.AllNodes())).OfType<ConfigSection>().Where(s => s.Is("VirtualHost")))
             {
                 if (!vhost.Arguments.Any(a => AddressPort(a) == port))
                 {

@@ -187,6 +187,24 @@ namespace CertCmdlets.Core.Apache
                     File.Delete(created);
                 }
             }
+
+            // Nothing changed after all, so the backups are not needed: leave no trace.
+            DeleteBackups();
+        }
+
+        /// <summary>Removes this session's backup folder, and the backup root when it is left empty.</summary>
+        public void DeleteBackups()
+        {
+            if (Directory.Exists(BackupDirectory))
+            {
+                Directory.Delete(BackupDirectory, recursive: true);
+            }
+
+            string? root = Path.GetDirectoryName(BackupDirectory);
+            if (root is not null && Directory.Exists(root) && !Directory.EnumerateFileSystemEntries(root).Any())
+            {
+                Directory.Delete(root);
+            }
         }
 
         private static bool IsLink(string path)
