@@ -1,0 +1,73 @@
+#Requires -Version 7.0
+
+<#
+    The Apache scenarios (tests/Scenarios/Apache.*.ps1) on a real pwsh: Set-ApacheSsl, Enable-HttpsRedirect and
+    Test-HttpsEndpoint against private instances of Debian's apache2 on 127.0.0.1, and on a copy of a Debian
+    /etc/apache2 tree. One It per invocation, each in a new directory under $TestDrive. The scenarios check
+    themselves, start and stop their own httpd, and throw on the first failure; this file only runs them. The
+    hosted-engine tests (tests/CertCmdlets.Tests/ApacheTests.cs) run the same invocations and also read the
+    -WhatIf diff from their host; here the WhatIf scenario reads it back from a transcript.
+
+    Where apache2 (or openssl, or the shared corpus) is missing, the scenario returns a marker object (type name
+    CertCmdlets.ScenarioSkipped) and the It is marked skipped: always on Windows, which has no Debian apache2. On
+    Linux under CI=true the scenario throws instead, so the It fails.
+#>
+
+BeforeDiscovery {
+    # Keep in step with s_invocations in tests/CertCmdlets.Tests/ApacheTests.cs.
+    $invocations = @(
+        @{ Title = 'Set-ApacheSsl | Enable-HttpsRedirect: httpd serves the full chain, redirects HTTP, and Test-HttpsEndpoint agrees with openssl and curl'; Scenario = 'Apache.PrivateInstance.ps1'; Parameters = @{ Case = 'ServeHttps' } }
+        @{ Title = 'Set-ApacheSsl and Enable-HttpsRedirect run twice change nothing (Changed = $false, same bytes)'; Scenario = 'Apache.PrivateInstance.ps1'; Parameters = @{ Case = 'Idempotent' } }
+        @{ Title = 'Set-ApacheSsl and Enable-HttpsRedirect -WhatIf show the diff and write nothing'; Scenario = 'Apache.PrivateInstance.ps1'; Parameters = @{ Case = 'WhatIf' } }
+        @{ Title = 'A certificate for another name is refused (CertificateNameMismatch); -Force warns'; Scenario = 'Apache.PrivateInstance.ps1'; Parameters = @{ Case = 'CertificateNameMismatch' } }
+        @{ Title = 'The key of another certificate is refused (CertificateKeyMismatch); -Force warns'; Scenario = 'Apache.PrivateInstance.ps1'; Parameters = @{ Case = 'CertificateKeyMismatch' } }
+        @{ Title = 'An encrypted key is refused (KeyFileEncrypted)'; Scenario = 'Apache.PrivateInstance.ps1'; Parameters = @{ Case = 'KeyFileEncrypted' } }
+        @{ Title = 'A change httpd -t rejects is rolled back (ApacheConfigTestFailed)'; Scenario = 'Apache.PrivateInstance.ps1'; Parameters = @{ Case = 'ConfigTestFailed' } }
+        @{ Title = 'A configuration httpd already rejects is not touched (ApacheConfigTestFailedBefore)'; Scenario = 'Apache.PrivateInstance.ps1'; Parameters = @{ Case = 'ConfigTestFailedBefore' } }
+        @{ Title = 'An unclosed <VirtualHost> is refused with its line (ApacheConfigInvalid)'; Scenario = 'Apache.PrivateInstance.ps1'; Parameters = @{ Case = 'ConfigInvalid' } }
+        @{ Title = 'A Debian tree gets sites-available/<name>-ssl.conf and relative links, and passes httpd -t'; Scenario = 'Apache.DebianTree.ps1'; Parameters = @{} }
+    )
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../../CertCmdlets.psd1') -Force
+
+    function Invoke-ApacheScenario {
+        # Runs one scenario in a new directory; marks the It skipped when the scenario could not run here.
+        param(
+            [Parameter(Mandatory)][string] $Scenario,
+            [hashtable] $Parameters = @{}
+        )
+
+        $script = Join-Path $PSScriptRoot '..' 'Scenarios' $Scenario
+        $arguments = @{ WorkDirectory = Join-Path $TestDrive ([guid]::NewGuid().ToString('N')) } + $Parameters
+        $output = @(& $script @arguments)
+        $skipped = @($output | Where-Object { $null -ne $_ -and $_.PSObject.TypeNames -contains 'CertCmdlets.ScenarioSkipped' })
+        if ($skipped.Count -gt 0) {
+            if ($env:CI -eq 'true' -and -not $IsWindows) {
+                throw "$Scenario was skipped under CI=true: $($skipped[0].Reason)"
+            }
+
+            Set-ItResult -Skipped -Because $skipped[0].Reason
+            return
+        }
+
+        $output | Should -BeNullOrEmpty -Because 'a scenario emits nothing when it passes'
+    }
+}
+
+Describe 'Apache httpd over HTTPS' {
+    It '<Title>' -ForEach $invocations {
+        Invoke-ApacheScenario -Scenario $Scenario -Parameters $Parameters
+    }
+
+    It 'runs every Apache scenario file and every -Case' -ForEach @(@{ Invoked = $invocations }) {
+        $files = @(Get-ChildItem -Path (Join-Path $PSScriptRoot '../Scenarios') -Filter 'Apache.*.ps1' | ForEach-Object Name)
+        $files | Should -Not -BeNullOrEmpty
+        $files | Where-Object { $_ -notin @($Invoked | ForEach-Object { $_.Scenario }) } | Should -BeNullOrEmpty -Because 'every Apache scenario file needs an It above'
+        $command = Get-Command (Join-Path $PSScriptRoot '../Scenarios/Apache.PrivateInstance.ps1')
+        $cases = $command.Parameters['Case'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | ForEach-Object ValidValues
+        $invokedCases = @($Invoked | Where-Object { $_.Scenario -eq 'Apache.PrivateInstance.ps1' } | ForEach-Object { $_.Parameters.Case })
+        $cases | Where-Object { $_ -notin $invokedCases } | Should -BeNullOrEmpty -Because 'every -Case needs an It above'
+    }
+}
