@@ -25,6 +25,7 @@ namespace CertCmdlets.Core.Apache
             string profile = options.TlsProfile;
             IReadOnlyList<(string Name, string Arguments)> profileDirectives = TlsProfiles.Directives(profile);
             CertificateInfo certificate = CheckCertificate(options, serverName, log);
+            RequireLocalAddress(options.ListenAddress);
 
             (ApacheLayout layout, ApacheBinary? binary, ConfigTree tree) = Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, log);
             var session = new EditSession(tree, layout);
@@ -52,6 +53,11 @@ namespace CertCmdlets.Core.Apache
 
             wanted.Add(("SSLCertificateKeyFile", ConfigFile.Quote(options.KeyFile!)));
             string? chainFile = fullChainSupported && fullChain is not null ? null : options.ChainFile;
+            if (chainFile is not null && fullChainSupported)
+            {
+                log.Warning($"httpd {binary?.Version} takes the full chain in SSLCertificateFile; SSLCertificateChainFile is deprecated since 2.4.8. Pipe the certificate object from Export-CertPem (it carries fullchain.pem), or give the full chain file as -CertificateFile without -ChainFile.");
+            }
+
             if (chainFile is not null)
             {
                 wanted.Add(("SSLCertificateChainFile", ConfigFile.Quote(chainFile)));
@@ -86,6 +92,7 @@ namespace CertCmdlets.Core.Apache
         public static ApacheChangeResult? EnableRedirect(ApacheRedirectOptions options, Func<string, string, bool> shouldProcess, ICoreLog log)
         {
             string serverName = HostNames.Normalize(options.ServerName);
+            RequireLocalAddress(options.ListenAddress);
             (ApacheLayout layout, ApacheBinary? binary, ConfigTree tree) = Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, log);
             var session = new EditSession(tree, layout);
             EnsureModule(session, "rewrite", log);
@@ -160,6 +167,30 @@ namespace CertCmdlets.Core.Apache
             }
 
             return loaded;
+        }
+
+        /// <summary>An address httpd can bind: one of this machine's (configtest does not bind, so it would not notice).</summary>
+        private static void RequireLocalAddress(string? address)
+        {
+            if (address is null)
+            {
+                return;
+            }
+
+            if (!HostNames.TryParseIp(address, out System.Net.IPAddress? ip))
+            {
+                throw new CertCmdletsException("ListenAddressInvalid", CertErrorKind.InvalidArgument, address,
+                    $"-ListenAddress '{address}' is not an IP address. Give one of this machine's addresses, such as 127.0.0.1.");
+            }
+
+            bool local = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+                .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+                .Any(u => u.Address.Equals(ip));
+            if (!local && !ip!.Equals(System.Net.IPAddress.Any) && !ip.Equals(System.Net.IPAddress.IPv6Any))
+            {
+                throw new CertCmdletsException("ListenAddressNotLocal", CertErrorKind.InvalidArgument, address,
+                    $"-ListenAddress {address} is not an address of this machine, so httpd could not listen on it (the configuration test would not notice). Give one of this machine's addresses, such as 127.0.0.1.");
+            }
         }
 
         private static (ApacheLayout Layout, ApacheBinary? Binary, ConfigTree Tree) Open(string configPath, string? serverRoot, string? httpdPath, ICoreLog log)

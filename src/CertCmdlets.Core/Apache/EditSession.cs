@@ -85,7 +85,7 @@ namespace CertCmdlets.Core.Apache
         /// <summary>Writes everything; on any failure restores what was there. Returns the backups made.</summary>
         public AppliedChanges Apply(ICoreLog log)
         {
-            string backupRoot = Path.Combine(Layout.ServerRoot, ".certcmdlets-backup", DateTime.Now.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture));
+            string backupRoot = Path.Combine(Layout.ServerRoot, ".certcmdlets-backup", DateTime.Now.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6));
             var applied = new AppliedChanges(backupRoot);
             try
             {

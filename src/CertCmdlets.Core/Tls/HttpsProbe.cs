@@ -205,6 +205,12 @@ namespace CertCmdlets.Core.Tls
                     return false;
                 }
 
+                if (!Uri.TryCreate(location, UriKind.Absolute, out Uri? target) || !string.Equals(target.Host, serverName, StringComparison.OrdinalIgnoreCase))
+                {
+                    detail = $"it redirects to '{location}', another host than '{serverName}'.";
+                    return false;
+                }
+
                 if (!location.EndsWith(probePath, StringComparison.Ordinal))
                 {
                     detail = $"it redirects to '{location}', losing the path or query of '{probePath}'.";
