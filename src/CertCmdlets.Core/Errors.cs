@@ -60,9 +60,9 @@ namespace CertCmdlets.Core
             new CertCmdletsException("EmailAddressInvalid", CertErrorKind.InvalidArgument, value,
                 $"'{value}' is not a valid e-mail address (expected name@domain).");
 
-        public static CertCmdletsException ValidDaysOutOfRange(int days) =>
+        public static CertCmdletsException ValidDaysOutOfRange(int days, int maximum = 3650) =>
             new CertCmdletsException("ValidDaysOutOfRange", CertErrorKind.InvalidArgument, days,
-                $"-ValidDays {days} is out of range. Use a number of days from 1 to 3650.");
+                $"-ValidDays {days} is out of range. Use a number of days from 1 to {maximum}.");
 
         public static CertCmdletsException NameInvalid(string value) =>
             new CertCmdletsException("OutputNameInvalid", CertErrorKind.InvalidArgument, value,

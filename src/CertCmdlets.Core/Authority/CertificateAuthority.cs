@@ -29,7 +29,7 @@ namespace CertCmdlets.Core.Authority
         {
             if (validDays < 1 || validDays > 36500)
             {
-                throw Errors.ValidDaysOutOfRange(validDays);
+                throw Errors.ValidDaysOutOfRange(validDays, 36500);
             }
 
             if (issuer is not null)

@@ -53,6 +53,7 @@ namespace CertCmdlets.Core.Chains
             List<CertificateInfo> leaves = FindLeaves(distinctInputs);
             var used = new HashSet<string>(StringComparer.Ordinal);
             var results = new List<CertificateInfo>();
+            IReadOnlyList<CertificateInfo>? systemRoots = null;
             foreach (CertificateInfo leaf in leaves)
             {
                 ChainPath path = ChainBuilder.Build(leaf, pool, null);
@@ -68,7 +69,7 @@ namespace CertCmdlets.Core.Chains
                     path = ChainBuilder.Build(leaf, pool, null);
                 }
 
-                if (!path.IsComplete)
+                if (!path.IsComplete && !EndsAtSystemRoot(path.Last(leaf), ref systemRoots, log))
                 {
                     CertificateInfo last = path.Last(leaf);
                     log.Warning($"The chain of '{leaf.Subject}' is incomplete: the issuer '{last.Issuer}' of '{last.Subject}' was not found."
@@ -94,6 +95,22 @@ namespace CertCmdlets.Core.Chains
             }
 
             return results;
+        }
+
+        /// <summary>
+        /// A CA's answer usually leaves out its root, which clients have in their trust store: when the missing
+        /// issuer is a root of this machine's store that signed the last certificate, the chain is complete for serving.
+        /// </summary>
+        private static bool EndsAtSystemRoot(CertificateInfo last, ref IReadOnlyList<CertificateInfo>? systemRoots, ICoreLog log)
+        {
+            systemRoots ??= SystemRoots.Load(log);
+            CertificateInfo? root = systemRoots.FirstOrDefault(r => string.Equals(r.Subject, last.Issuer, StringComparison.OrdinalIgnoreCase) && CertificateFacts.IsSignedBy(last, r));
+            if (root is not null)
+            {
+                log.Verbose($"'{last.Subject}' is issued by '{root.Subject}', a trusted root of this machine: the chain needs nothing more.");
+            }
+
+            return root is not null;
         }
 
         /// <summary>End-entity certificates, or, when all are CAs, the ones that issued none of the others.</summary>

@@ -26,10 +26,13 @@ namespace CertCmdlets.Core.Chains
                     continue;
                 }
 
+                // One deadline for the whole download, body included (HttpClient.Timeout stops at the headers), and Ctrl+C.
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                deadline.CancelAfter(timeout);
                 try
                 {
-                    using var client = new HttpClient { Timeout = timeout };
-                    using HttpResponseMessage response = client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellation).GetAwaiter().GetResult();
+                    using var client = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+                    using HttpResponseMessage response = client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, deadline.Token).GetAwaiter().GetResult();
                     if (!response.IsSuccessStatusCode)
                     {
                         log.Warning($"Downloading the issuer of '{child.Subject}' from {url} failed: HTTP {(int)response.StatusCode}.");
@@ -37,7 +40,7 @@ namespace CertCmdlets.Core.Chains
                     }
 
                     using Stream stream = response.Content.ReadAsStreamAsync().GetAwaiter().GetResult();
-                    byte[] data = ReadLimited(stream);
+                    byte[] data = ReadLimited(stream, deadline.Token);
                     List<CertificateInfo> certificates = CertificateReader.Parse(data, url);
                     log.Verbose($"Downloaded {certificates.Count} certificate(s) from {url}.");
                     found.AddRange(certificates);
@@ -56,12 +59,12 @@ namespace CertCmdlets.Core.Chains
             return found;
         }
 
-        private static byte[] ReadLimited(Stream stream)
+        private static byte[] ReadLimited(Stream stream, CancellationToken token)
         {
             using var buffer = new MemoryStream();
             var chunk = new byte[16384];
             int read;
-            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            while ((read = ReadChunk(stream, chunk, token)) > 0)
             {
                 buffer.Write(chunk, 0, read);
                 if (buffer.Length > MaximumLength)
@@ -71,6 +74,14 @@ namespace CertCmdlets.Core.Chains
             }
 
             return buffer.ToArray();
+        }
+
+        private static int ReadChunk(Stream stream, byte[] chunk, CancellationToken token)
+        {
+            // Some streams ignore the token once a read is pending; waiting on the task with it bounds the wait anyway.
+            var read = stream.ReadAsync(chunk, 0, chunk.Length, token);
+            read.Wait(token);
+            return read.Result;
         }
     }
 }
