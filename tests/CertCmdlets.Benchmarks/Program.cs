@@ -1,0 +1,17 @@
+using BenchmarkDotNet.Running;
+
+namespace CertCmdlets.Benchmarks
+{
+    /// <summary>
+    /// Entry point. Run with
+    /// <c>nice dotnet run -c Release --project tests/CertCmdlets.Benchmarks -- --filter '*' --artifacts /tmp/bdn</c>;
+    /// see RESULTS.md for the measured numbers and the exact command lines.
+    /// </summary>
+    public static class Program
+    {
+        public static void Main(string[] args)
+        {
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        }
+    }
+}
