@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Security;
 using CertCmdlets.Core.Keys;
@@ -26,6 +27,20 @@ namespace CertCmdlets.Core
 
         /// <summary>Reads a key in any common form; <paramref name="password"/> for encrypted ones.</summary>
         public static PrivateKeyFile Load(string path, SecureString? password) => new PrivateKeyFile(path, PrivateKeyReader.ReadFile(path, password));
+
+        /// <summary>True when the key file is password-protected (encrypted PKCS#8 or OpenSSL's legacy encrypted PEM).</summary>
+        public static bool IsEncrypted(string path)
+        {
+            byte[] data = IO.FileInput.ReadAll(path);
+            if (!Certificates.Pem.TryReadText(data, out string text))
+            {
+                // DER: an EncryptedPrivateKeyInfo is SEQUENCE { AlgorithmIdentifier, OCTET STRING }.
+                return data.Length > 4 && PrivateKeyReader.IsEncryptedDer(data);
+            }
+
+            return text.IndexOf("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal) >= 0
+                || text.IndexOf("Proc-Type: 4,ENCRYPTED", StringComparison.OrdinalIgnoreCase) >= 0;
+        }
 
         /// <summary>
         /// Attaches this key to each certificate in <paramref name="certificates"/> whose public key it matches

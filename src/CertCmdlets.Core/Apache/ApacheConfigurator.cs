@@ -67,6 +67,8 @@ namespace CertCmdlets.Core.Apache
             bool stapling = CertificateFacts.HasOcspResponder(certificate);
             if (stapling)
             {
+                // The stapling cache is shmcb, which mod_socache_shmcb provides (Debian's ssl.load pulls it in; others do not).
+                EnsureModule(session, "socache_shmcb", log);
                 wanted.Add(("SSLUseStapling", "on"));
             }
             else
@@ -85,7 +87,7 @@ namespace CertCmdlets.Core.Apache
                 EnsureServerDirective(session, FindVirtualHost(session, serverName, options.Port)!, "SSLStaplingCache", "\"shmcb:logs/ssl_stapling(32768)\"");
             }
 
-            return Finish(session, binary, serverName, options.Port, options.Reload, shouldProcess, log);
+            return Finish(session, binary, options.HttpdPath, serverName, options.Port, options.Reload, shouldProcess, log);
         }
 
         /// <summary>Sends every plain-HTTP request for a site to HTTPS. Returns null when declined (-WhatIf).</summary>
@@ -110,7 +112,7 @@ namespace CertCmdlets.Core.Apache
             block.Add($"RewriteRule ^ {target} {flags}");
             ApplyDirectives(session, vhost, new[] { ("RewriteEngine", "on") }, Array.Empty<string>());
             ApplyRedirect(session, serverName, options.HttpPort, block);
-            return Finish(session, binary, serverName, options.HttpPort, options.Reload, shouldProcess, log);
+            return Finish(session, binary, options.HttpdPath, serverName, options.HttpPort, options.Reload, shouldProcess, log);
         }
 
         private static CertificateInfo CheckCertificate(ApacheSslOptions options, string serverName, ICoreLog log)
@@ -150,8 +152,19 @@ namespace CertCmdlets.Core.Apache
             }
             catch (CertCmdletsException ex) when (ex.ErrorId == "KeyPasswordRequired")
             {
-                throw new CertCmdletsException("KeyFileEncrypted", CertErrorKind.InvalidArgument, options.KeyFile,
-                    $"The key '{options.KeyFile}' is encrypted, so httpd would stop at start-up to ask for its pass phrase. Write it without a password (Export-CertPem without -KeyPassword) and configure that file.", ex);
+                throw KeyFileEncrypted(options.KeyFile, ex);
+            }
+
+            if (PrivateKeyFile.IsEncrypted(options.KeyFile))
+            {
+                // httpd's configuration test does not read keys: an encrypted one would stop httpd at start-up.
+                CertCmdletsException error = KeyFileEncrypted(options.KeyFile, null);
+                if (!options.Force)
+                {
+                    throw error;
+                }
+
+                log.Warning(error.Message + " Configured anyway because of -Force: configure SSLPassPhraseDialog for it.");
             }
 
             if (!HostNameMatcher.Covers(loaded, serverName))
@@ -168,6 +181,10 @@ namespace CertCmdlets.Core.Apache
 
             return loaded;
         }
+
+        private static CertCmdletsException KeyFileEncrypted(string keyFile, Exception? inner) =>
+            new CertCmdletsException("KeyFileEncrypted", CertErrorKind.InvalidArgument, keyFile,
+                $"The key '{keyFile}' is encrypted, so httpd would stop at start-up to ask for its pass phrase. Write it without a password (Export-CertPem without -KeyPassword) and configure that file.", inner);
 
         /// <summary>An address httpd can bind: one of this machine's (configtest does not bind, so it would not notice).</summary>
         private static void RequireLocalAddress(string? address)
@@ -228,7 +245,7 @@ namespace CertCmdlets.Core.Apache
             }
         }
 
-        private static ApacheChangeResult? Finish(EditSession session, ApacheBinary? binary, string serverName, int port, bool reload, Func<string, string, bool> shouldProcess, ICoreLog log)
+        private static ApacheChangeResult? Finish(EditSession session, ApacheBinary? binary, string? httpdPath, string serverName, int port, bool reload, Func<string, string, bool> shouldProcess, ICoreLog log)
         {
             if (!session.HasChanges)
             {
@@ -277,7 +294,7 @@ namespace CertCmdlets.Core.Apache
             }
             else
             {
-                log.Warning("No httpd program was found, so the new configuration was not tested. Run 'apachectl configtest' before reloading.");
+                log.Warning((httpdPath is null ? "No httpd program was found" : $"The httpd program '{httpdPath}' does not exist") + ", so the new configuration was not tested. Run 'apachectl configtest' before reloading.");
             }
 
             return new ApacheChangeResult(serverName, port, true, changed, applied.Backups.Select(b => b.Backup).ToArray(), test, diff);
@@ -624,7 +641,7 @@ namespace CertCmdlets.Core.Apache
         {
             ConfigSection vhost = FindVirtualHost(session, serverName, port)!;
             List<ConfigDirective> directives = vhost.Children.OfType<ConfigDirective>().ToList();
-            int ruleIndex = directives.FindIndex(d => d.Is("RewriteRule") && d.Arguments.Count >= 2 && d.Arguments[1].StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+            int ruleIndex = directives.FindIndex(d => IsOwnRedirect(d, serverName));
             string indent = ChildIndent(vhost.File, vhost);
             if (ruleIndex < 0)
             {
@@ -649,6 +666,26 @@ namespace CertCmdlets.Core.Apache
             {
                 vhost.File.Replace(first, rule.LastLine, block.Select(l => rule.Indent + l));
             }
+        }
+
+        /// <summary>
+        /// The site-wide redirect this editor writes (pattern "^", target this site over https with the request's
+        /// path), as opposed to a site's own rewrite rules, which are never touched.
+        /// </summary>
+        private static bool IsOwnRedirect(ConfigDirective directive, string serverName)
+        {
+            if (!directive.Is("RewriteRule") || directive.Arguments.Count < 2)
+            {
+                return false;
+            }
+
+            string pattern = directive.Arguments[0];
+            string target = directive.Arguments[1];
+            bool wholeSite = pattern == "^" || pattern == "^(.*)$" || pattern == "^/(.*)$" || pattern == "(.*)";
+            bool thisSite = target.StartsWith("https://" + serverName, StringComparison.OrdinalIgnoreCase)
+                || target.StartsWith("https://%{SERVER_NAME}", StringComparison.OrdinalIgnoreCase)
+                || target.StartsWith("https://%{HTTP_HOST}", StringComparison.OrdinalIgnoreCase);
+            return wholeSite && thisSite;
         }
 
         /// <summary>A server-level directive (outside any VirtualHost), added just before the VirtualHost when missing everywhere.</summary>

@@ -59,16 +59,18 @@ namespace CertCmdlets.Core.Apache
         public ConfigFile Read(string path, HashSet<string> reading)
         {
             string full = System.IO.Path.GetFullPath(path);
+            if (reading.Contains(full))
+            {
+                throw new ApacheConfigException(full, 1, "it includes itself, directly or through other files (an Include loop); httpd refuses it.");
+            }
+
             ConfigFile? known = Files.FirstOrDefault(f => f.Path == full);
             if (known is not null)
             {
                 return known;
             }
 
-            if (!reading.Add(full))
-            {
-                throw new ApacheConfigException(full, 1, "it includes itself (an Include loop).");
-            }
+            reading.Add(full);
 
             string text;
             try
@@ -158,9 +160,9 @@ namespace CertCmdlets.Core.Apache
             }
 
             var matches = Glob(path);
-            if (matches.Count == 0 && !optional && System.IO.Path.GetDirectoryName(path)?.IndexOfAny(new[] { '*', '?', '[' }) >= 0)
+            if (matches.Count == 0 && !optional)
             {
-                throw new ApacheConfigException(file.Path, directive.FirstLine + 1, $"Include '{pattern}' matches nothing.");
+                throw new ApacheConfigException(file.Path, directive.FirstLine + 1, $"Include '{pattern}' matches no file, which httpd refuses. Use IncludeOptional, or add the file.");
             }
 
             return matches;

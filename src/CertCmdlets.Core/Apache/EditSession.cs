@@ -91,12 +91,14 @@ namespace CertCmdlets.Core.Apache
             {
                 foreach (ConfigFile file in Tree.Files.Where(f => f.IsChanged && !_newFiles.Contains(f)))
                 {
-                    string backup = Path.Combine(backupRoot, Relative(file.Path));
+                    // A site read through its sites-enabled link is written where the link points: the link stays a link.
+                    string physical = UnixFiles.RealPath(file.Path);
+                    string backup = Path.Combine(backupRoot, Relative(physical));
                     Directory.CreateDirectory(Path.GetDirectoryName(backup)!);
-                    File.Copy(file.Path, backup);
-                    applied.Backups.Add((file.Path, backup));
-                    ReplaceKeepingMode(file.Path, file.Text);
-                    log.Verbose($"Changed '{file.Path}' (backup '{backup}').");
+                    File.Copy(physical, backup);
+                    applied.Backups.Add((physical, backup));
+                    ReplaceKeepingMode(physical, file.Text);
+                    log.Verbose($"Changed '{physical}'{(physical == file.Path ? string.Empty : $" (through the link '{file.Path}')")}, backup '{backup}'.");
                 }
 
                 foreach (ConfigFile file in _newFiles)

@@ -80,6 +80,43 @@ namespace CertCmdlets.Core.IO
             }
         }
 
+        /// <summary>The file a path finally names, following symbolic links (the path itself when it is no link).</summary>
+        public static string RealPath(string path)
+        {
+            if (!IsUnix || (File.GetAttributes(path) & FileAttributes.ReparsePoint) == 0)
+            {
+                return path;
+            }
+
+            IntPtr resolved = Realpath(NullTerminated(path), IntPtr.Zero);
+            if (resolved == IntPtr.Zero)
+            {
+                throw ErrnoException(Marshal.GetLastWin32Error());
+            }
+
+            try
+            {
+                return Utf8String(resolved);
+            }
+            finally
+            {
+                Free(resolved);
+            }
+        }
+
+        private static string Utf8String(IntPtr pointer)
+        {
+            int length = 0;
+            while (Marshal.ReadByte(pointer, length) != 0)
+            {
+                length++;
+            }
+
+            var bytes = new byte[length];
+            Marshal.Copy(pointer, bytes, 0, length);
+            return System.Text.Encoding.UTF8.GetString(bytes);
+        }
+
         /// <summary>A path as the C library takes it: UTF-8 bytes ending in NUL.</summary>
         private static byte[] NullTerminated(string path)
         {
@@ -102,6 +139,12 @@ namespace CertCmdlets.Core.IO
 
         [DllImport("libc", EntryPoint = "creat", SetLastError = true)]
         private static extern int Creat(byte[] path, int mode);
+
+        [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
+        private static extern IntPtr Realpath(byte[] path, IntPtr resolved);
+
+        [DllImport("libc", EntryPoint = "free")]
+        private static extern void Free(IntPtr pointer);
 
         [DllImport("libc", EntryPoint = "symlink", SetLastError = true)]
         private static extern int Symlink(byte[] target, byte[] linkPath);

@@ -95,6 +95,19 @@ namespace CertCmdlets.Core.Keys
             }
         }
 
+        /// <summary>True for DER bytes shaped as an EncryptedPrivateKeyInfo.</summary>
+        internal static bool IsEncryptedDer(byte[] data)
+        {
+            try
+            {
+                return Asn1Object.FromByteArray(data) is Asn1Sequence sequence && sequence.Count == 2 && sequence[0] is Asn1Sequence && sequence[1] is Asn1OctetString;
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                return false;
+            }
+        }
+
         private static AsymmetricKeyParameter ParseDer(byte[] data, string source, SecureString? password)
         {
             Asn1Sequence sequence;

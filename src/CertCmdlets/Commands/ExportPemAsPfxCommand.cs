@@ -98,10 +98,9 @@ namespace CertCmdlets.Commands
         /// <summary>Checks that exactly one password was given.</summary>
         protected override void BeginProcessing()
         {
-            if (Password is not null && PlainTextPassword is not null)
+            if (Passwords.Conflict(Password, PlainTextPassword) is CertCmdletsException conflict)
             {
-                ThrowCoreError(new CertCmdletsException("PasswordParameterConflict", CertErrorKind.InvalidArgument, nameof(PlainTextPassword),
-                    "Give the password once: -Password (a SecureString) or -PlainTextPassword, not both."));
+                ThrowCoreError(conflict);
             }
 
             if (Password is null && PlainTextPassword is null)

@@ -107,10 +107,9 @@ namespace CertCmdlets.Commands
         /// <summary>Checks the parameters that cannot be combined.</summary>
         protected override void BeginProcessing()
         {
-            if (Password is not null && PlainTextPassword is not null)
+            if (Passwords.Conflict(Password, PlainTextPassword) is CertCmdletsException conflict)
             {
-                ThrowCoreError(new CertCmdletsException("PasswordParameterConflict", CertErrorKind.InvalidArgument, nameof(PlainTextPassword),
-                    "Give the password once: -Password (a SecureString) or -PlainTextPassword, not both."));
+                ThrowCoreError(conflict);
             }
         }
 

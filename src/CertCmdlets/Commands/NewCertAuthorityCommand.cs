@@ -1,10 +1,7 @@
 using System;
-using System.IO;
 using System.Management.Automation;
-using System.Security;
 using CertCmdlets.Core;
 using CertCmdlets.Core.Authority;
-using CertCmdlets.Core.Export;
 
 namespace CertCmdlets.Commands
 {
@@ -17,7 +14,7 @@ namespace CertCmdlets.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "CertAuthority", SupportsShouldProcess = true)]
     [OutputType(typeof(CertificateInfo))]
-    public sealed class NewCertAuthorityCommand : CertCmdletBase
+    public sealed class NewCertAuthorityCommand : SubjectKeyCommandBase
     {
         #region Parameters
 
@@ -27,63 +24,6 @@ namespace CertCmdlets.Commands
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("CN")]
         public string CommonName { get; set; } = string.Empty;
-
-        /// <summary>
-        /// <para type="description">Organization (O).</para>
-        /// </summary>
-        [Parameter]
-        public string? Organization { get; set; }
-
-        /// <summary>
-        /// <para type="description">Organizational unit (OU).</para>
-        /// </summary>
-        [Parameter]
-        public string[] OrganizationalUnit { get; set; } = Array.Empty<string>();
-
-        /// <summary>
-        /// <para type="description">Country (C) as an ISO 3166-1 alpha-2 code.</para>
-        /// </summary>
-        [Parameter]
-        public string? Country { get; set; }
-
-        /// <summary>
-        /// <para type="description">RSA (default) or ECDSA.</para>
-        /// </summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ChoiceCompleter))]
-        public string? KeyAlgorithm { get; set; }
-
-        /// <summary>
-        /// <para type="description">RSA key size: 3072 (default for CAs), 2048 or 4096.</para>
-        /// </summary>
-        [Parameter]
-        public int KeySize { get; set; }
-
-        /// <summary>
-        /// <para type="description">ECDSA curve: P256 (default), P384 or P521.</para>
-        /// </summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ChoiceCompleter))]
-        public string? Curve { get; set; }
-
-        /// <summary>
-        /// <para type="description">Signature hash: SHA256 (default), SHA384 or SHA512.</para>
-        /// </summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ChoiceCompleter))]
-        public string? HashAlgorithm { get; set; }
-
-        /// <summary>
-        /// <para type="description">An existing key to use for the CA.</para>
-        /// </summary>
-        [Parameter]
-        public string? KeyPath { get; set; }
-
-        /// <summary>
-        /// <para type="description">With -KeyPath, its password; otherwise the password that encrypts the new key file.</para>
-        /// </summary>
-        [Parameter]
-        public SecureString? KeyPassword { get; set; }
 
         /// <summary>
         /// <para type="description">Validity in days (default 3650 for a root, 1825 for an intermediate; never past the issuer's).</para>
@@ -104,24 +44,6 @@ namespace CertCmdlets.Commands
         [Parameter]
         public CertificateInfo? Issuer { get; set; }
 
-        /// <summary>
-        /// <para type="description">Directory to write name.crt and name.key into; created if missing.</para>
-        /// </summary>
-        [Parameter]
-        public string? OutputDirectory { get; set; }
-
-        /// <summary>
-        /// <para type="description">Base name of the files (default from the CN).</para>
-        /// </summary>
-        [Parameter]
-        public string? Name { get; set; }
-
-        /// <summary>
-        /// <para type="description">Replace existing files.</para>
-        /// </summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
         #endregion
 
         #region Overrides
@@ -131,44 +53,10 @@ namespace CertCmdlets.Commands
         {
             try
             {
-                var options = new CertificateRequestOptions
-                {
-                    CommonName = CommonName,
-                    Organization = Organization,
-                    Country = Country,
-                    KeyAlgorithm = KeyAlgorithm,
-                    KeySize = MyInvocation.BoundParameters.ContainsKey(nameof(KeySize)) ? KeySize : null,
-                    Curve = Curve,
-                    HashAlgorithm = HashAlgorithm,
-                    ExistingKeyPath = KeyPath is null ? null : ResolveSingleInputPath(KeyPath),
-                    ExistingKeyPassword = KeyPath is null ? null : KeyPassword,
-                };
-                foreach (string unit in OrganizationalUnit)
-                {
-                    options.OrganizationalUnits.Add(unit);
-                }
-
+                CertificateRequestOptions options = SubjectAndKeyOptions(CommonName);
                 int validDays = MyInvocation.BoundParameters.ContainsKey(nameof(ValidDays)) ? ValidDays : (Issuer is null ? 3650 : 1825);
                 int? pathLength = MyInvocation.BoundParameters.ContainsKey(nameof(PathLength)) ? PathLength : null;
-                CertificateInfo authority = CertificateAuthority.Create(options, validDays, pathLength, Issuer, Log);
-                if (OutputDirectory is null)
-                {
-                    WriteObject(authority);
-                    return;
-                }
-
-                string directory = ResolveOutputPath(OutputDirectory);
-                string baseName = OutputNames.FromCommonName(Name, CommonName);
-                var targets = new PemExportTargets
-                {
-                    CertificatePath = System.IO.Path.Combine(directory, baseName + ".crt"),
-                    KeyPath = options.ExistingKeyPath is null ? System.IO.Path.Combine(directory, baseName + ".key") : null,
-                };
-                CertificateInfo? written = PemOutput.WriteCertificate(authority, targets, options.ExistingKeyPath is null ? KeyPassword : null, Force, ShouldProcessFile, Log);
-                if (written is not null)
-                {
-                    WriteObject(written);
-                }
+                EmitCertificate(CertificateAuthority.Create(options, validDays, pathLength, Issuer, Log), options);
             }
             catch (CertCmdletsException ex)
             {

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using System.Security;
 using CertCmdlets.Core;
 using CertCmdlets.Core.Export;
 using CertCmdlets.Core.Requests;
@@ -18,7 +17,7 @@ namespace CertCmdlets.Commands
     [Cmdlet(VerbsCommon.New, "CertRequest", DefaultParameterSetName = RequestSet, SupportsShouldProcess = true)]
     [OutputType(typeof(CertificateRequestInfo), ParameterSetName = new[] { RequestSet })]
     [OutputType(typeof(CertificateInfo), ParameterSetName = new[] { SelfSignedSet })]
-    public sealed class NewCertRequestCommand : CertCmdletBase
+    public sealed class NewCertRequestCommand : SubjectKeyCommandBase
     {
         private const string RequestSet = "Request";
         private const string SelfSignedSet = "SelfSigned";
@@ -52,75 +51,6 @@ namespace CertCmdlets.Commands
         public string[] Email { get; set; } = Array.Empty<string>();
 
         /// <summary>
-        /// <para type="description">Organization (O), e.g. the company's legal name.</para>
-        /// </summary>
-        [Parameter]
-        public string? Organization { get; set; }
-
-        /// <summary>
-        /// <para type="description">Organizational unit (OU). Public CAs no longer include it; internal CAs may.</para>
-        /// </summary>
-        [Parameter]
-        public string[] OrganizationalUnit { get; set; } = Array.Empty<string>();
-
-        /// <summary>
-        /// <para type="description">Locality or city (L).</para>
-        /// </summary>
-        [Parameter]
-        public string? Locality { get; set; }
-
-        /// <summary>
-        /// <para type="description">State or province (ST), written out in full.</para>
-        /// </summary>
-        [Parameter]
-        public string? State { get; set; }
-
-        /// <summary>
-        /// <para type="description">Country (C) as an ISO 3166-1 alpha-2 code: US, GB (not UK), DE.</para>
-        /// </summary>
-        [Parameter]
-        public string? Country { get; set; }
-
-        /// <summary>
-        /// <para type="description">RSA (default) or ECDSA.</para>
-        /// </summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ChoiceCompleter))]
-        public string? KeyAlgorithm { get; set; }
-
-        /// <summary>
-        /// <para type="description">RSA key size: 2048 (default), 3072 or 4096. Smaller keys are refused.</para>
-        /// </summary>
-        [Parameter]
-        public int KeySize { get; set; }
-
-        /// <summary>
-        /// <para type="description">ECDSA curve: P256 (default), P384 or P521.</para>
-        /// </summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ChoiceCompleter))]
-        public string? Curve { get; set; }
-
-        /// <summary>
-        /// <para type="description">Signature hash: SHA256 (default), SHA384 or SHA512. MD5 and SHA1 are refused.</para>
-        /// </summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ChoiceCompleter))]
-        public string? HashAlgorithm { get; set; }
-
-        /// <summary>
-        /// <para type="description">An existing private key to reuse (renewal with the same key), in any common PEM or DER form.</para>
-        /// </summary>
-        [Parameter]
-        public string? KeyPath { get; set; }
-
-        /// <summary>
-        /// <para type="description">With -KeyPath, the password of that key. Otherwise, the password that encrypts the new key file (PKCS#8, AES-256).</para>
-        /// </summary>
-        [Parameter]
-        public SecureString? KeyPassword { get; set; }
-
-        /// <summary>
         /// <para type="description">Return a self-signed certificate (for internal tests) instead of a request.</para>
         /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = SelfSignedSet)]
@@ -132,24 +62,6 @@ namespace CertCmdlets.Commands
         [Parameter(ParameterSetName = SelfSignedSet)]
         public int ValidDays { get; set; } = 365;
 
-        /// <summary>
-        /// <para type="description">Directory to write name.key and name.csr (or name.crt with -SelfSign) into; created if missing.</para>
-        /// </summary>
-        [Parameter]
-        public string? OutputDirectory { get; set; }
-
-        /// <summary>
-        /// <para type="description">Base name of the files written to -OutputDirectory. Default: the common name (*.example.com becomes wildcard.example.com).</para>
-        /// </summary>
-        [Parameter]
-        public string? Name { get; set; }
-
-        /// <summary>
-        /// <para type="description">Replace files that already exist in -OutputDirectory.</para>
-        /// </summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
         #endregion
 
         #region Overrides
@@ -159,17 +71,17 @@ namespace CertCmdlets.Commands
         {
             try
             {
-                CertificateRequestOptions options = BuildOptions();
-                string? outputDirectory = OutputDirectory is null ? null : ResolveOutputPath(OutputDirectory);
-                string baseName = OutputNames.FromCommonName(Name, CommonName);
-
+                CertificateRequestOptions options = SubjectAndKeyOptions(CommonName);
+                AddAll(options.DnsNames, DnsName);
+                AddAll(options.IpAddresses, IpAddress);
+                AddAll(options.EmailAddresses, Email);
                 switch (ParameterSetName)
                 {
                     case SelfSignedSet:
-                        WriteSelfSigned(options, outputDirectory, baseName);
+                        EmitCertificate(CertificateRequestBuilder.CreateSelfSigned(options, ValidDays, Log), options);
                         break;
                     default:
-                        WriteRequest(options, outputDirectory, baseName);
+                        WriteRequest(options);
                         break;
                 }
             }
@@ -183,77 +95,21 @@ namespace CertCmdlets.Commands
 
         #region Private helpers
 
-        private CertificateRequestOptions BuildOptions()
-        {
-            var options = new CertificateRequestOptions
-            {
-                CommonName = CommonName,
-                Organization = Organization,
-                Locality = Locality,
-                State = State,
-                Country = Country,
-                KeyAlgorithm = KeyAlgorithm,
-                KeySize = MyInvocation.BoundParameters.ContainsKey(nameof(KeySize)) ? KeySize : null,
-                Curve = Curve,
-                HashAlgorithm = HashAlgorithm,
-                ExistingKeyPath = KeyPath is null ? null : ResolveSingleInputPath(KeyPath),
-                ExistingKeyPassword = KeyPath is null ? null : KeyPassword,
-            };
-            AddAll(options.DnsNames, DnsName);
-            AddAll(options.IpAddresses, IpAddress);
-            AddAll(options.EmailAddresses, Email);
-            AddAll(options.OrganizationalUnits, OrganizationalUnit);
-            return options;
-        }
-
-        private void WriteRequest(CertificateRequestOptions options, string? outputDirectory, string baseName)
+        private void WriteRequest(CertificateRequestOptions options)
         {
             CertificateRequestInfo request = CertificateRequestBuilder.CreateRequest(options, Log);
-            if (outputDirectory is null)
+            (string Directory, string BaseName)? location = OutputLocation(CommonName);
+            if (location is null)
             {
                 WriteObject(request);
                 return;
             }
 
-            string requestPath = Path.Combine(outputDirectory, baseName + ".csr");
-            string? keyPath = options.ExistingKeyPath is null ? Path.Combine(outputDirectory, baseName + ".key") : null;
-            if (PemOutput.WriteRequest(request, requestPath, keyPath, options.ExistingKeyPath is null ? KeyPassword : null, Force, ShouldProcessFile, Log))
+            string requestPath = Path.Combine(location.Value.Directory, location.Value.BaseName + ".csr");
+            string? keyPath = options.ExistingKeyPath is null ? Path.Combine(location.Value.Directory, location.Value.BaseName + ".key") : null;
+            if (PemOutput.WriteRequest(request, requestPath, keyPath, NewKeyPassword, Force, ShouldProcessFile, Log))
             {
                 WriteObject(request);
-            }
-        }
-
-        private void WriteSelfSigned(CertificateRequestOptions options, string? outputDirectory, string baseName)
-        {
-            CertificateInfo certificate = CertificateRequestBuilder.CreateSelfSigned(options, ValidDays, Log);
-            if (outputDirectory is null)
-            {
-                WriteObject(certificate);
-                return;
-            }
-
-            var targets = new PemExportTargets
-            {
-                CertificatePath = Path.Combine(outputDirectory, baseName + ".crt"),
-                KeyPath = options.ExistingKeyPath is null ? Path.Combine(outputDirectory, baseName + ".key") : null,
-            };
-            CertificateInfo? written = PemOutput.WriteCertificate(certificate, targets, options.ExistingKeyPath is null ? KeyPassword : null, Force, ShouldProcessFile, Log);
-            if (written is not null)
-            {
-                WriteObject(written);
-            }
-        }
-
-        private static void AddAll(System.Collections.Generic.ICollection<string> target, string[]? values)
-        {
-            if (values is null)
-            {
-                return;
-            }
-
-            foreach (string value in values)
-            {
-                target.Add(value);
             }
         }
 
