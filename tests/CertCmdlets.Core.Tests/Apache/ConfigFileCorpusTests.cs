@@ -1,0 +1,289 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using CertCmdlets.Core.Apache;
+using CertCmdlets.Core.Tests.Infrastructure;
+using Xunit;
+
+namespace CertCmdlets.Core.Tests.Apache
+{
+    /// <summary>
+    /// Every file of the shared corpus read by <see cref="ConfigFile"/> and written back: not one byte may move.
+    /// Whole trees read by <see cref="ConfigTree"/> the way httpd would (Include globs, directories, Define).
+    /// </summary>
+    public sealed class ConfigFileCorpusTests : IDisposable
+    {
+        /// <summary>The one corpus file that is broken on purpose (in two trees' conf-available).</summary>
+        public const string BrokenOnPurpose = "bad_conf_file.conf";
+
+        private readonly TempDirectory _temp = new TempDirectory();
+
+        public void Dispose() => _temp.Dispose();
+
+        /// <summary>Every corpus file httpd accepts or that belongs to a tree: all trees and single-files-passing, non-.conf files included.</summary>
+        public static TheoryData<string> ReadableFiles()
+        {
+            var data = new TheoryData<string>();
+            foreach (string file in ApacheCorpus.AllFiles().Where(f => !f.StartsWith("single-files-failing/", StringComparison.Ordinal)))
+            {
+                data.Add(file);
+            }
+
+            return data;
+        }
+
+        public static TheoryData<string> FailingFiles()
+        {
+            var data = new TheoryData<string>();
+            foreach (string file in ApacheCorpus.AllFiles().Where(f => f.StartsWith("single-files-failing/", StringComparison.Ordinal)))
+            {
+                data.Add(file);
+            }
+
+            return data;
+        }
+
+        [Fact]
+        public void Corpus_IsFoundAndHoldsEveryPart()
+        {
+            IReadOnlyList<string> files = ApacheCorpus.AllFiles();
+
+            foreach (string part in new[] { "debian_apache_2_4/", "centos7_apache/", "gentoo_apache/", "complex_parsing/", "single-files-passing/", "single-files-failing/" })
+            {
+                Assert.Contains(files, f => f.StartsWith(part, StringComparison.Ordinal));
+            }
+
+            Assert.True(ApacheCorpus.DebianTrees().Count >= 4, "Expected the four Debian trees: " + string.Join(", ", ApacheCorpus.DebianTrees()));
+        }
+
+        [Theory]
+        [MemberData(nameof(ReadableFiles))]
+        public void CorpusFile_ParsesAndWritesBackEveryByte(string relative)
+        {
+            string path = ApacheCorpus.PathOf(relative);
+            byte[] bytes = File.ReadAllBytes(path);
+            string text = DecodeOrFail(relative, bytes);
+            if (Path.GetFileName(relative) == BrokenOnPurpose)
+            {
+                // certbot's deliberately broken file (a <VirtualHost> never closed), kept in conf-available where httpd
+                // never reads it: the parser must refuse it and say where the section opens.
+                int opening = ApacheKit.PhysicalLines(text).FindIndex(l => l.TrimStart().StartsWith("<VirtualHost", StringComparison.OrdinalIgnoreCase)) + 1;
+                ApacheConfigException error = Assert.Throws<ApacheConfigException>(() => new ConfigFile(path, text));
+                Assert.Equal(path, error.Path);
+                Assert.Equal(opening, error.Line);
+                Assert.Contains("never closed", error.Message, StringComparison.Ordinal);
+                return;
+            }
+
+            var file = new ConfigFile(path, text);
+
+            Assert.Equal(text, file.OriginalText);
+            Assert.Equal(text, file.Text);
+            Assert.False(file.IsChanged);
+            Assert.Equal(bytes, new UTF8Encoding(false).GetBytes(file.Text));
+            Assert.Equal(ApacheKit.PhysicalLines(text).Count, file.LineCount);
+        }
+
+        [Theory]
+        [MemberData(nameof(FailingFiles))]
+        public void FailingCorpusFile_IsEitherReadByteForByteOrRefusedWithFileAndLine(string relative)
+        {
+            // httpd rejects these for what they mean (unknown directives, modules not loaded), not for their syntax:
+            // the parser may read them (the configuration test then refuses them, see ApacheConfigTestTests), and if it
+            // refuses one itself it must say where.
+            string path = ApacheCorpus.PathOf(relative);
+            byte[] bytes = File.ReadAllBytes(path);
+            string text = DecodeOrFail(relative, bytes);
+
+            Exception? error = Record.Exception(() => new ConfigFile(path, text));
+
+            if (error is null)
+            {
+                Assert.Equal(bytes, new UTF8Encoding(false).GetBytes(new ConfigFile(path, text).Text));
+            }
+            else
+            {
+                ApacheConfigException parseError = Assert.IsType<ApacheConfigException>(error);
+                Assert.Equal(path, parseError.Path);
+                Assert.InRange(parseError.Line, 1, ApacheKit.PhysicalLines(text).Count);
+            }
+        }
+
+        [Fact]
+        public void TwoBlocksClosedOnOneLine_CloseBothSections()
+        {
+            string path = ApacheCorpus.PathOf("single-files-passing/two-blocks-one-line-1693.conf");
+            string text = ApacheKit.Utf8Text(path);
+            int sharedLine = ApacheKit.PhysicalLines(text).FindIndex(l => l.Contains("</VirtualHost> </IfModule>", StringComparison.Ordinal));
+            Assert.True(sharedLine >= 0, "The corpus file no longer holds '</VirtualHost> </IfModule>'.");
+
+            var file = new ConfigFile(path, text);
+
+            ConfigSection ifModule = Assert.IsType<ConfigSection>(Assert.Single(file.Nodes));
+            ConfigSection vhost = Assert.IsType<ConfigSection>(Assert.Single(ifModule.Children));
+            Assert.True(vhost.Is("VirtualHost"));
+            Assert.Equal(sharedLine, vhost.CloseLine);
+            Assert.Equal(sharedLine, ifModule.CloseLine);
+            Assert.True(vhost.CloseShared);
+            Assert.Contains(vhost.Children.OfType<ConfigDirective>(), d => d.Is("SSLCertificateFile"));
+        }
+
+        [Fact]
+        public void ContinuationLines_AreJoinedIntoOneDirective()
+        {
+            // BrowserMatch "MSIE [2-6]" \ / nokeepalive ... \ / downgrade-1.0 ...: one directive over three physical lines.
+            string path = ApacheCorpus.PathOf("debian_apache_2_4/default_vhost/apache2/sites-available/default-ssl.conf");
+            string text = ApacheKit.Utf8Text(path);
+            List<string> lines = ApacheKit.PhysicalLines(text);
+            int first = lines.FindIndex(l => l.Contains("BrowserMatch \"MSIE [2-6]\" \\", StringComparison.Ordinal));
+            Assert.True(first >= 0);
+
+            ConfigDirective browserMatch = new ConfigFile(path, text).AllNodes().OfType<ConfigDirective>().First(d => d.Is("BrowserMatch"));
+
+            Assert.Equal(first, browserMatch.FirstLine);
+            Assert.Equal(first + 2, browserMatch.LastLine);
+            Assert.Equal(new[] { "MSIE [2-6]", "nokeepalive", "ssl-unclean-shutdown", "downgrade-1.0", "force-response-1.0" }, browserMatch.Arguments);
+        }
+
+        public static TheoryData<string> Trees()
+        {
+            var data = new TheoryData<string>();
+            foreach (string tree in ApacheCorpus.DebianTrees())
+            {
+                data.Add("debian_apache_2_4/" + tree);
+            }
+
+            data.Add("centos7_apache");
+            data.Add("complex_parsing");
+            return data;
+        }
+
+        [Theory]
+        [MemberData(nameof(Trees))]
+        public void CorpusTree_LoadsEveryIncludedFile(string tree)
+        {
+            (string main, string serverRoot, List<string> expected) = CopyForLoading(tree);
+
+            ConfigTree loaded = ConfigTree.Load(main, serverRoot, new Dictionary<string, string>());
+
+            // httpd's reading order is depth first (authz_svn.load includes dav_svn.load, which includes dav.load), so
+            // compare the set, the main file first, and that no file was read twice.
+            List<string> read = loaded.Files.Select(f => Path.GetRelativePath(serverRoot, f.Path).Replace('\\', '/')).ToList();
+            Assert.Equal(expected[0], read[0]);
+            Assert.Equal(expected.OrderBy(f => f, StringComparer.Ordinal), read.OrderBy(f => f, StringComparer.Ordinal));
+            Assert.Equal(read.Count, read.Distinct(StringComparer.Ordinal).Count());
+            foreach (ConfigFile file in loaded.Files)
+            {
+                Assert.Equal(ApacheKit.Utf8Text(file.Path), file.Text);
+            }
+        }
+
+        [Fact]
+        public void ComplexParsing_DefinesAreExpanded()
+        {
+            (string main, string serverRoot, _) = CopyForLoading("complex_parsing");
+
+            ConfigTree loaded = ConfigTree.Load(main, serverRoot, new Dictionary<string, string>());
+
+            Assert.Equal("1234", loaded.Expand("${tls_port}"));
+            Assert.Equal("1234", loaded.Expand("${tls_port_str}"));
+            Assert.Equal("test_fnmatch.conf", loaded.Expand("${fnmatch_filename}"));
+            Assert.Equal("${NOT_DEFINED_ANYWHERE}", loaded.Expand("${NOT_DEFINED_ANYWHERE}"));
+            Assert.Equal(Path.Combine(serverRoot, "test_fnmatch.conf"), loaded.Resolve("${fnmatch_filename}"));
+        }
+
+        [Fact]
+        public void Gentoo_IncludeOfAFileOnlyARealGentooHas_IsReportedWithFileAndLine()
+        {
+            // vhosts.d/00_default_ssl_vhost.conf includes /etc/apache2/vhosts.d/default_vhost.include (absolute), inside
+            // <IfDefine SSL>. The editor reads conditional sections as if true, so a copy of the tree cannot be read:
+            // it must say which file and line.
+            string root = ApacheCorpus.CopyTree("gentoo_apache", Path.Combine(_temp.Path, "gentoo"));
+            string apache2 = Path.Combine(root, "apache", "apache2");
+            string main = Path.Combine(apache2, "httpd.conf");
+            RewriteServerRoot(main, apache2);
+            string sslVhost = Path.Combine(apache2, "vhosts.d", "00_default_ssl_vhost.conf");
+            int includeLine = File.ReadAllLines(sslVhost).ToList().FindIndex(l => l.Contains("Include /etc/apache2/vhosts.d/default_vhost.include", StringComparison.Ordinal)) + 1;
+            Assert.True(includeLine > 0);
+
+            if (File.Exists("/etc/apache2/vhosts.d/default_vhost.include"))
+            {
+                return; // A real Gentoo machine: the include exists.
+            }
+
+            ApacheConfigException error = Assert.Throws<ApacheConfigException>(() => ConfigTree.Load(main, apache2, new Dictionary<string, string>()));
+
+            Assert.Equal(sslVhost, error.Path);
+            Assert.Equal(includeLine, error.Line);
+            Assert.Contains("/etc/apache2/vhosts.d/default_vhost.include", error.Message, StringComparison.Ordinal);
+        }
+
+        /// <summary>A copy of a corpus tree ready for ConfigTree, with the files httpd would read, in its reading order.</summary>
+        private (string Main, string ServerRoot, List<string> Expected) CopyForLoading(string tree)
+        {
+            string copy = ApacheCorpus.CopyTree(tree, Path.Combine(_temp.Path, tree.Replace('/', '_')));
+            if (tree.StartsWith("debian_apache_2_4/", StringComparison.Ordinal))
+            {
+                string apache2 = Path.Combine(copy, "apache2");
+                var expected = new List<string> { "apache2.conf" };
+                expected.AddRange(Glob(apache2, "mods-enabled", "*.load"));
+                expected.AddRange(Glob(apache2, "mods-enabled", "*.conf"));
+                expected.Add("ports.conf");
+                expected.AddRange(Glob(apache2, "conf-enabled", "*.conf"));
+                expected.AddRange(Glob(apache2, "sites-enabled", "*.conf"));
+                return (Path.Combine(apache2, "apache2.conf"), apache2, expected);
+            }
+
+            if (tree == "centos7_apache")
+            {
+                // httpd.conf says ServerRoot "/etc/httpd"; the copy must read its own files, so that one line points to the copy.
+                string httpd = Path.Combine(copy, "apache", "httpd");
+                string main = Path.Combine(httpd, "conf", "httpd.conf");
+                RewriteServerRoot(main, httpd);
+                var expected = new List<string> { "conf/httpd.conf" };
+                expected.AddRange(Glob(httpd, "conf.modules.d", "*.conf"));
+                expected.AddRange(Glob(httpd, "conf.d", "*.conf"));
+                return (main, httpd, expected);
+            }
+
+            // complex_parsing: mods-enabled and sites-enabled do not exist; conf-enabled/ is a directory include.
+            var complex = new List<string> { "apache2.conf" };
+            complex.AddRange(Directory.EnumerateFiles(Path.Combine(copy, "conf-enabled"), "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(copy, f)).OrderBy(f => f, StringComparer.Ordinal));
+            complex.Add("test_variables.conf");
+            return (Path.Combine(copy, "apache2.conf"), copy, complex);
+        }
+
+        private static IEnumerable<string> Glob(string root, string directory, string pattern)
+        {
+            string full = Path.Combine(root, directory);
+            return Directory.Exists(full)
+                ? Directory.EnumerateFiles(full, pattern).Select(f => directory + "/" + Path.GetFileName(f)).OrderBy(f => f, StringComparer.Ordinal)
+                : Enumerable.Empty<string>();
+        }
+
+        internal static void RewriteServerRoot(string main, string serverRoot)
+        {
+            string text = ApacheKit.Utf8Text(main);
+            List<string> lines = ApacheKit.PhysicalLines(text);
+            int index = lines.FindIndex(l => l.StartsWith("ServerRoot ", StringComparison.Ordinal));
+            Assert.True(index >= 0, main + " has no ServerRoot line.");
+            lines[index] = $"ServerRoot \"{serverRoot}\"\n";
+            File.WriteAllText(main, string.Concat(lines), new UTF8Encoding(false));
+        }
+
+        private static string DecodeOrFail(string relative, byte[] bytes)
+        {
+            try
+            {
+                return ApacheCorpus.StrictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                throw new Xunit.Sdk.XunitException($"{relative} is not valid UTF-8 (byte index {ex.Index}); the editor reads files as UTF-8 and would not write this one back byte for byte.");
+            }
+        }
+    }
+}
