@@ -117,7 +117,8 @@ namespace CertCmdlets.Core.Authority
             CertificateInfo certificate = Sign(authority.PrivateKey!, hash, authority.Structure.Subject, info.Subject, info.SubjectPublicKeyInfo, notBefore, notAfter, extensions.Generate());
             certificate.PrivateKey = request.PrivateKey;
             certificate.KeyPath = request.KeyPath;
-            certificate.Chain = new[] { authority }.Concat(authority.Chain).ToArray();
+            // The chain up to the signing CA, without a self-signed root above it: clients have the root, servers need not send it.
+            certificate.Chain = new[] { authority }.Concat(authority.Chain.Where(c => !c.IsSelfIssued)).ToArray();
             log.Verbose($"'{authority.Subject}' signed '{certificate.Subject}' (serial {certificate.SerialNumber}), valid until {certificate.NotAfter:yyyy-MM-dd}.");
             return certificate;
         }

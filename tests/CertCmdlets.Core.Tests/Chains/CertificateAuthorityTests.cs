@@ -104,7 +104,8 @@ namespace CertCmdlets.Core.Tests.Chains
             Assert.Equal(Intermediate.Subject, certificate.Issuer);
             Assert.False(certificate.IsCertificateAuthority);
             Assert.False(certificate.HasPrivateKey);
-            Assert.Equal(new[] { Intermediate.Thumbprint, Root.Thumbprint }, certificate.Chain.Select(c => c.Thumbprint));
+            // The chain up to the signing CA, without the self-signed root above it (clients have it; servers need not send it).
+            Assert.Equal(new[] { Intermediate.Thumbprint }, certificate.Chain.Select(c => c.Thumbprint));
             Assert.Equal(OpenSslMaker.PublicKeyOfRequest(_temp.Path, "site.csr"), PublicKeyOf(certificate));
 
             _temp.WriteText("leaf.pem", certificate.ToPem());
