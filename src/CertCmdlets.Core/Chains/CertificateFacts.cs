@@ -96,22 +96,8 @@ namespace CertCmdlets.Core.Chains
         }
 
         /// <summary>True when <paramref name="issuer"/>'s key verifies <paramref name="child"/>'s signature.</summary>
-        public static bool IsSignedBy(CertificateInfo child, CertificateInfo issuer)
-        {
-            try
-            {
-                AsymmetricKeyParameter key = PublicKeyFactory.CreateKey(issuer.PublicKeyInfo);
-                ISigner verifier = SignerUtilities.GetSigner(child.Structure.SignatureAlgorithm.Algorithm);
-                verifier.Init(false, key);
-                byte[] tbs = child.Structure.TbsCertificate.GetDerEncoded();
-                verifier.BlockUpdate(tbs, 0, tbs.Length);
-                return verifier.VerifySignature(child.Structure.Signature.GetOctets());
-            }
-            catch (Exception ex) when (ex is SecurityUtilityException || ex is ArgumentException || ex is InvalidCastException || ex is InvalidKeyException || ex is CryptoException || ex is InvalidOperationException)
-            {
-                return false;
-            }
-        }
+        public static bool IsSignedBy(CertificateInfo child, CertificateInfo issuer) =>
+            Keys.SignatureVerifier.Verify(issuer.PublicKeyInfo, child.Structure.SignatureAlgorithm, child.Structure.TbsCertificate.GetDerEncoded(), child.Structure.Signature.GetOctets());
 
         private static X509Extension? Extension(CertificateInfo certificate, DerObjectIdentifier oid) =>
             certificate.Structure.TbsCertificate.Extensions?.GetExtension(oid);

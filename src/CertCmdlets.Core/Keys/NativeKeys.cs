@@ -1,6 +1,6 @@
 using System;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 
@@ -38,64 +38,60 @@ namespace CertCmdlets.Core.Keys
         }
 
         /// <summary>A platform key for a key read from a file, so signatures are native too.</summary>
-        public static AsymmetricAlgorithm Import(AsymmetricKeyParameter key)
+        public static AsymmetricAlgorithm Import(PrivateKey key)
         {
-            switch (key)
+            if (key.Rsa is RsaPrivateKeyStructure rsa)
             {
-                case RsaPrivateCrtKeyParameters rsa:
-                    {
-                        int modulusLength = (rsa.Modulus.BitLength + 7) / 8;
-                        int halfLength = (modulusLength + 1) / 2;
-                        var parameters = new RSAParameters
-                        {
-                            Modulus = Fixed(rsa.Modulus, modulusLength),
-                            Exponent = rsa.PublicExponent.ToByteArrayUnsigned(),
-                            D = Fixed(rsa.Exponent, modulusLength),
-                            P = Fixed(rsa.P, halfLength),
-                            Q = Fixed(rsa.Q, halfLength),
-                            DP = Fixed(rsa.DP, halfLength),
-                            DQ = Fixed(rsa.DQ, halfLength),
-                            InverseQ = Fixed(rsa.QInv, halfLength),
-                        };
-                        try
-                        {
-                            RSA native = RSA.Create();
-                            native.ImportParameters(parameters);
-                            return native;
-                        }
-                        finally
-                        {
-                            Clear(parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ);
-                        }
-                    }
-
-                case ECPrivateKeyParameters ec when ec.PublicKeyParamSet is not null:
-                    {
-                        int fieldLength = (ec.Parameters.Curve.FieldSize + 7) / 8;
-                        var q = ec.Parameters.G.Multiply(ec.D).Normalize();
-                        var parameters = new ECParameters
-                        {
-                            Curve = ECCurve.CreateFromValue(ec.PublicKeyParamSet.Id),
-                            D = Fixed(ec.D, fieldLength),
-                            Q = new ECPoint
-                            {
-                                X = Fixed(q.AffineXCoord.ToBigInteger(), fieldLength),
-                                Y = Fixed(q.AffineYCoord.ToBigInteger(), fieldLength),
-                            },
-                        };
-                        try
-                        {
-                            return ECDsa.Create(parameters);
-                        }
-                        finally
-                        {
-                            Clear(parameters.D);
-                        }
-                    }
-
-                default:
-                    throw new ArgumentException("Only RSA and named-curve EC keys can be used for signing.", nameof(key));
+                int modulusLength = (rsa.Modulus.BitLength + 7) / 8;
+                int halfLength = (modulusLength + 1) / 2;
+                var parameters = new RSAParameters
+                {
+                    Modulus = Fixed(rsa.Modulus, modulusLength),
+                    Exponent = rsa.PublicExponent.ToByteArrayUnsigned(),
+                    D = Fixed(rsa.PrivateExponent, modulusLength),
+                    P = Fixed(rsa.Prime1, halfLength),
+                    Q = Fixed(rsa.Prime2, halfLength),
+                    DP = Fixed(rsa.Exponent1, halfLength),
+                    DQ = Fixed(rsa.Exponent2, halfLength),
+                    InverseQ = Fixed(rsa.Coefficient, halfLength),
+                };
+                try
+                {
+                    RSA native = RSA.Create();
+                    native.ImportParameters(parameters);
+                    return native;
+                }
+                finally
+                {
+                    Clear(parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ);
+                }
             }
+
+            if (key.EllipticCurve is ECPrivateKeyParameters ec && ec.PublicKeyParamSet is not null)
+            {
+                int fieldLength = (ec.Parameters.Curve.FieldSize + 7) / 8;
+                var q = ec.Parameters.G.Multiply(ec.D).Normalize();
+                var parameters = new ECParameters
+                {
+                    Curve = ECCurve.CreateFromValue(ec.PublicKeyParamSet.Id),
+                    D = Fixed(ec.D, fieldLength),
+                    Q = new ECPoint
+                    {
+                        X = Fixed(q.AffineXCoord.ToBigInteger(), fieldLength),
+                        Y = Fixed(q.AffineYCoord.ToBigInteger(), fieldLength),
+                    },
+                };
+                try
+                {
+                    return ECDsa.Create(parameters);
+                }
+                finally
+                {
+                    Clear(parameters.D);
+                }
+            }
+
+            throw new ArgumentException("Only RSA and named-curve EC keys can be used for signing.", nameof(key));
         }
 
         /// <summary>Big-endian unsigned bytes left-padded to <paramref name="length"/>, as the platform importers require.</summary>

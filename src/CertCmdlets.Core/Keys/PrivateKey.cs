@@ -16,20 +16,31 @@ using Org.BouncyCastle.X509;
 namespace CertCmdlets.Core.Keys
 {
     /// <summary>
-    /// A private key held by a certificate or request object. The key material lives in BouncyCastle
-    /// parameters (for the file formats) and in a platform key (for fast native signatures). Nothing here
-    /// is public, nothing prints the material: <see cref="ToString"/> names only the algorithm.
+    /// A private key held by a certificate or request object. RSA keys are kept as their ASN.1 structure, not as
+    /// BouncyCastle key objects, whose constructors test the modulus (tens of milliseconds per key, measured by the
+    /// benchmarks); EC keys as BouncyCastle parameters. Signatures are made by the platform. Nothing here is public,
+    /// nothing prints the material: <see cref="ToString"/> names only the algorithm.
     /// </summary>
     internal sealed class PrivateKey
     {
-        private readonly AsymmetricKeyParameter _private;
+        private static readonly AlgorithmIdentifier s_rsaAlgorithm = new AlgorithmIdentifier(PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance);
+
+        private readonly RsaPrivateKeyStructure? _rsa;
+        private readonly ECPrivateKeyParameters? _ec;
         private readonly object _nativeLock = new object();
         private AsymmetricAlgorithm? _native;
 
-        private PrivateKey(AsymmetricKeyParameter privateKey, AsymmetricKeyParameter publicKey, AsymmetricAlgorithm? native)
+        private PrivateKey(RsaPrivateKeyStructure rsa, AsymmetricAlgorithm? native)
         {
-            _private = privateKey;
-            PublicKey = publicKey;
+            _rsa = rsa;
+            _native = native;
+            PublicKeyInfo = new SubjectPublicKeyInfo(s_rsaAlgorithm, new RsaPublicKeyStructure(rsa.Modulus, rsa.PublicExponent));
+            Description = $"RSA {rsa.Modulus.BitLength}";
+        }
+
+        private PrivateKey(ECPrivateKeyParameters ec, ECPublicKeyParameters publicKey, AsymmetricAlgorithm? native)
+        {
+            _ec = ec;
             _native = native;
             PublicKeyInfo = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey);
             Description = KeyDescriptions.Describe(PublicKeyInfo);
@@ -38,14 +49,12 @@ namespace CertCmdlets.Core.Keys
         /// <summary>"RSA 2048", "ECDSA P-256".</summary>
         public string Description { get; }
 
-        public AsymmetricKeyParameter PublicKey { get; }
-
         public SubjectPublicKeyInfo PublicKeyInfo { get; }
 
-        public bool IsRsa => _private is RsaKeyParameters;
+        public bool IsRsa => _rsa is not null;
 
-        /// <summary>Key strength in bits of security-relevant size: modulus bits for RSA, field bits for EC.</summary>
-        public int SizeInBits => _private is RsaKeyParameters rsa ? rsa.Modulus.BitLength : ((ECPrivateKeyParameters)_private).Parameters.Curve.FieldSize;
+        /// <summary>Modulus bits for RSA, field bits for EC.</summary>
+        public int SizeInBits => _rsa is not null ? _rsa.Modulus.BitLength : _ec!.Parameters.Curve.FieldSize;
 
         /// <summary>Wraps a key the platform generated.</summary>
         public static PrivateKey FromNative(AsymmetricAlgorithm native)
@@ -57,10 +66,10 @@ namespace CertCmdlets.Core.Keys
                         RSAParameters p = rsa.ExportParameters(true);
                         try
                         {
-                            var privateKey = new RsaPrivateCrtKeyParameters(
+                            var structure = new RsaPrivateKeyStructure(
                                 Unsigned(p.Modulus!), Unsigned(p.Exponent!), Unsigned(p.D!), Unsigned(p.P!), Unsigned(p.Q!),
                                 Unsigned(p.DP!), Unsigned(p.DQ!), Unsigned(p.InverseQ!));
-                            return new PrivateKey(privateKey, new RsaKeyParameters(false, privateKey.Modulus, privateKey.PublicExponent), rsa);
+                            return new PrivateKey(structure, rsa);
                         }
                         finally
                         {
@@ -89,13 +98,35 @@ namespace CertCmdlets.Core.Keys
             }
         }
 
-        /// <summary>Wraps a key read from a file. Only RSA and the NIST EC curves are accepted.</summary>
+        /// <summary>A key from its PKCS#8 structure (every reader ends here). Only RSA and the NIST EC curves are accepted.</summary>
+        public static PrivateKey FromPrivateKeyInfo(PrivateKeyInfo info, string source)
+        {
+            DerObjectIdentifier algorithm = info.PrivateKeyAlgorithm.Algorithm;
+            if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+            {
+                return new PrivateKey(RsaPrivateKeyStructure.GetInstance(info.ParsePrivateKey()), null);
+            }
+
+            AsymmetricKeyParameter key;
+            try
+            {
+                key = PrivateKeyFactory.CreateKey(info);
+            }
+            catch (SecurityUtilityException ex)
+            {
+                throw Errors.KeyTypeUnsupported(source, "algorithm that is not supported: " + ex.Message);
+            }
+
+            return FromBouncyCastle(key, source);
+        }
+
+        /// <summary>Wraps a key BouncyCastle produced (OpenSSL legacy PEM, EC keys).</summary>
         public static PrivateKey FromBouncyCastle(AsymmetricKeyParameter privateKey, string source)
         {
             switch (privateKey)
             {
                 case RsaPrivateCrtKeyParameters rsa:
-                    return new PrivateKey(rsa, new RsaKeyParameters(false, rsa.Modulus, rsa.PublicExponent), null);
+                    return new PrivateKey(new RsaPrivateKeyStructure(rsa.Modulus, rsa.PublicExponent, rsa.Exponent, rsa.P, rsa.Q, rsa.DP, rsa.DQ, rsa.QInv), null);
 
                 case ECPrivateKeyParameters ec when ec.PublicKeyParamSet is not null && CurveName(ec.PublicKeyParamSet) is not null:
                     {
@@ -112,32 +143,45 @@ namespace CertCmdlets.Core.Keys
         }
 
         /// <summary>The key as unencrypted PKCS#8 DER. The caller clears the array after use.</summary>
-        public byte[] ToPkcs8Der() => PrivateKeyInfoFactory.CreatePrivateKeyInfo(_private).GetDerEncoded();
+        public byte[] ToPkcs8Der() => _rsa is not null
+            ? new PrivateKeyInfo(s_rsaAlgorithm, _rsa).GetDerEncoded()
+            : PrivateKeyInfoFactory.CreatePrivateKeyInfo(_ec!).GetDerEncoded();
 
-        /// <summary>BouncyCastle's view of the key, for the writers in this assembly.</summary>
-        public AsymmetricKeyParameter BouncyCastleKey => _private;
+        /// <summary>The RSA structure, for the platform importer.</summary>
+        public RsaPrivateKeyStructure? Rsa => _rsa;
+
+        /// <summary>The EC parameters, for the platform importer.</summary>
+        public ECPrivateKeyParameters? EllipticCurve => _ec;
 
         /// <summary>True when the public key in <paramref name="publicKeyInfo"/> is this key's public half.</summary>
         public bool Matches(SubjectPublicKeyInfo publicKeyInfo)
         {
-            AsymmetricKeyParameter other;
             try
             {
-                other = PublicKeyFactory.CreateKey(publicKeyInfo);
+                if (_rsa is not null)
+                {
+                    if (!publicKeyInfo.Algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+                    {
+                        return false;
+                    }
+
+                    var theirs = RsaPublicKeyStructure.GetInstance(publicKeyInfo.ParsePublicKey());
+                    return _rsa.Modulus.Equals(theirs.Modulus) && _rsa.PublicExponent.Equals(theirs.PublicExponent);
+                }
+
+                // EC public keys: same curve and point (compressed or not) compare equal once decoded.
+                if (!publicKeyInfo.Algorithm.Algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
+                {
+                    return false;
+                }
+
+                var other = (ECPublicKeyParameters)PublicKeyFactory.CreateKey(publicKeyInfo);
+                var mine = (ECPublicKeyParameters)PublicKeyFactory.CreateKey(PublicKeyInfo);
+                return mine.Parameters.Curve.Equals(other.Parameters.Curve) && mine.Q.Normalize().Equals(other.Q.Normalize());
             }
-            catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is SecurityUtilityException || ex is System.IO.IOException)
+            catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is InvalidCastException || ex is SecurityUtilityException || ex is System.IO.IOException)
             {
                 return false;
-            }
-
-            switch (PublicKey)
-            {
-                case RsaKeyParameters mine when other is RsaKeyParameters theirs:
-                    return mine.Modulus.Equals(theirs.Modulus) && mine.Exponent.Equals(theirs.Exponent);
-                case ECPublicKeyParameters mine when other is ECPublicKeyParameters theirs:
-                    return mine.Parameters.Curve.Equals(theirs.Parameters.Curve) && mine.Q.Normalize().Equals(theirs.Q.Normalize());
-                default:
-                    return false;
             }
         }
 
@@ -226,11 +270,7 @@ namespace CertCmdlets.Core.Keys
         {
             lock (_nativeLock)
             {
-                if (_native is null)
-                {
-                    _native = NativeKeys.Import(_private);
-                }
-
+                _native ??= NativeKeys.Import(this);
                 return _native;
             }
         }

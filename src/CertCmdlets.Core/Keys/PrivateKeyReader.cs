@@ -46,13 +46,12 @@ namespace CertCmdlets.Core.Keys
                 throw Errors.KeyFileInvalid(source, "the file is empty.");
             }
 
-            AsymmetricKeyParameter key = Pem.TryReadText(data, out string text)
+            return Pem.TryReadText(data, out string text)
                 ? ParsePem(text, source, password)
                 : ParseDer(data, source, password);
-            return PrivateKey.FromBouncyCastle(key, source);
         }
 
-        private static AsymmetricKeyParameter ParsePem(string text, string source, SecureString? password)
+        private static PrivateKey ParsePem(string text, string source, SecureString? password)
         {
             List<PemBlock> blocks;
             try
@@ -108,7 +107,7 @@ namespace CertCmdlets.Core.Keys
             }
         }
 
-        private static AsymmetricKeyParameter ParseDer(byte[] data, string source, SecureString? password)
+        private static PrivateKey ParseDer(byte[] data, string source, SecureString? password)
         {
             Asn1Sequence sequence;
             try
@@ -147,15 +146,11 @@ namespace CertCmdlets.Core.Keys
             throw Errors.KeyFileInvalid(source, "the DER structure is not a private key.");
         }
 
-        private static AsymmetricKeyParameter FromPkcs8(byte[] der, string source)
+        private static PrivateKey FromPkcs8(byte[] der, string source)
         {
             try
             {
-                return PrivateKeyFactory.CreateKey(PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der)));
-            }
-            catch (SecurityUtilityException ex)
-            {
-                throw Errors.KeyTypeUnsupported(source, "algorithm that is not supported: " + ex.Message);
+                return PrivateKey.FromPrivateKeyInfo(PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der)), source);
             }
             catch (Exception ex) when (IsParseFailure(ex))
             {
@@ -163,7 +158,7 @@ namespace CertCmdlets.Core.Keys
             }
         }
 
-        private static AsymmetricKeyParameter FromEncryptedPkcs8(byte[] der, string source, SecureString? password)
+        private static PrivateKey FromEncryptedPkcs8(byte[] der, string source, SecureString? password)
         {
             if (password is null)
             {
@@ -201,7 +196,7 @@ namespace CertCmdlets.Core.Keys
 
             try
             {
-                return PrivateKeyFactory.CreateKey(info);
+                return PrivateKey.FromPrivateKeyInfo(info, source);
             }
             catch (Exception ex) when (IsParseFailure(ex))
             {
@@ -233,12 +228,12 @@ namespace CertCmdlets.Core.Keys
             return PrivateKeyInfoFactory.CreatePrivateKeyInfo(password, encrypted);
         }
 
-        private static AsymmetricKeyParameter FromPkcs1(byte[] der, string source)
+        private static PrivateKey FromPkcs1(byte[] der, string source)
         {
             try
             {
                 var rsa = RsaPrivateKeyStructure.GetInstance(Asn1Object.FromByteArray(der));
-                return new RsaPrivateCrtKeyParameters(rsa);
+                return PrivateKey.FromPrivateKeyInfo(new PrivateKeyInfo(new AlgorithmIdentifier(PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance), rsa), source);
             }
             catch (Exception ex) when (IsParseFailure(ex))
             {
@@ -246,7 +241,7 @@ namespace CertCmdlets.Core.Keys
             }
         }
 
-        private static AsymmetricKeyParameter FromSec1(byte[] der, string source)
+        private static PrivateKey FromSec1(byte[] der, string source)
         {
             ECPrivateKeyStructure ec;
             try
@@ -267,7 +262,7 @@ namespace CertCmdlets.Core.Keys
             try
             {
                 var info = new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, parameters), ec);
-                return PrivateKeyFactory.CreateKey(info);
+                return PrivateKey.FromPrivateKeyInfo(info, source);
             }
             catch (Exception ex) when (IsParseFailure(ex))
             {
@@ -275,7 +270,7 @@ namespace CertCmdlets.Core.Keys
             }
         }
 
-        private static AsymmetricKeyParameter ReadLegacyEncrypted(string text, string source, SecureString? password)
+        private static PrivateKey ReadLegacyEncrypted(string text, string source, SecureString? password)
         {
             if (password is null)
             {
@@ -304,9 +299,9 @@ namespace CertCmdlets.Core.Keys
                     switch (item)
                     {
                         case AsymmetricCipherKeyPair pair:
-                            return pair.Private;
+                            return PrivateKey.FromBouncyCastle(pair.Private, source);
                         case AsymmetricKeyParameter { IsPrivate: true } key:
-                            return key;
+                            return PrivateKey.FromBouncyCastle(key, source);
                     }
                 }
             }

@@ -320,9 +320,9 @@ namespace CertCmdlets.Core.Pkcs12
             {
                 try
                 {
-                    return PrivateKey.FromBouncyCastle(PrivateKeyFactory.CreateKey(info), _source);
+                    return PrivateKey.FromPrivateKeyInfo(info, _source);
                 }
-                catch (SecurityUtilityException ex)
+                catch (CertCmdletsException ex) when (ex.ErrorId == "KeyTypeUnsupported")
                 {
                     throw new NotSupportedException("a private key type that is not supported: " + ex.Message);
                 }

@@ -59,7 +59,8 @@ namespace CertCmdlets.Core.Requests
             bool verified;
             try
             {
-                verified = request.Verify();
+                CertificationRequestInfo signedPart = request.GetCertificationRequestInfo();
+                verified = SignatureVerifier.Verify(signedPart.SubjectPublicKeyInfo, request.SignatureAlgorithm, signedPart.GetDerEncoded(), request.Signature.GetOctets());
             }
             catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException || ex is Org.BouncyCastle.Security.SecurityUtilityException || ex is ArgumentException || ex is InvalidOperationException)
             {
