@@ -586,37 +586,52 @@ namespace CertCmdlets.Core.Apache
             }
         }
 
-        /// <summary>Sets each directive in the VirtualHost: a different value is replaced in place, a missing one added.</summary>
+        /// <summary>
+        /// Sets each directive in the VirtualHost: a different value is replaced in place (indentation and name case
+        /// kept), a missing one added before the closing tag, a stale one removed. All edits are planned on one parse
+        /// and applied from the bottom up, so the file is parsed again only once.
+        /// </summary>
         private static void ApplyDirectives(EditSession session, ConfigSection vhost, IEnumerable<(string Name, string Arguments)> wanted, IEnumerable<string> remove)
         {
             string serverName = Names(vhost).FirstOrDefault() ?? string.Empty;
             int port = vhost.Arguments.Select(AddressPort).FirstOrDefault(p => p is not null) ?? 0;
+            ConfigSection current = FindVirtualHost(session, serverName, port) ?? vhost;
+            List<ConfigDirective> children = current.Children.OfType<ConfigDirective>().ToList();
+            var replacements = new List<(int First, int Last, string[] Lines)>();
+            var additions = new List<string>();
+            string indent = ChildIndent(current.File, current);
             foreach ((string name, string arguments) in wanted)
             {
-                ConfigSection current = FindVirtualHost(session, serverName, port) ?? vhost;
-                ConfigDirective? existing = current.Children.OfType<ConfigDirective>().FirstOrDefault(d => d.Is(name) && SameKey(name, d.Arguments, arguments));
-                if (existing is not null)
+                ConfigDirective? existing = children.FirstOrDefault(d => d.Is(name) && SameKey(name, d.Arguments, arguments));
+                if (existing is null)
                 {
-                    if (string.Join(" ", existing.Arguments) == string.Join(" ", ConfigFile.SplitArguments(arguments)))
-                    {
-                        continue;
-                    }
-
-                    existing.File.Replace(existing.FirstLine, existing.LastLine, new[] { existing.Indent + existing.Name + " " + arguments });
-                    continue;
+                    additions.Add(indent + name + " " + arguments);
                 }
-
-                current.File.Insert(current.CloseLine, new[] { ChildIndent(current.File, current) + name + " " + arguments });
+                else if (string.Join(" ", existing.Arguments) != string.Join(" ", ConfigFile.SplitArguments(arguments)))
+                {
+                    replacements.Add((existing.FirstLine, existing.LastLine, new[] { existing.Indent + existing.Name + " " + arguments }));
+                }
             }
 
             foreach (string name in remove)
             {
-                ConfigSection current = FindVirtualHost(session, serverName, port) ?? vhost;
-                ConfigDirective? stale = current.Children.OfType<ConfigDirective>().FirstOrDefault(d => d.Is(name));
+                ConfigDirective? stale = children.FirstOrDefault(d => d.Is(name));
                 if (stale is not null)
                 {
-                    stale.File.Replace(stale.FirstLine, stale.LastLine, Array.Empty<string>());
+                    replacements.Add((stale.FirstLine, stale.LastLine, Array.Empty<string>()));
                 }
+            }
+
+            // The additions go before the closing tag, below every replaced line: insert them first, then replace
+            // from the bottom up, so no planned line number moves before it is used.
+            if (additions.Count > 0)
+            {
+                current.File.Insert(current.CloseLine, additions);
+            }
+
+            foreach ((int first, int last, string[] lines) in replacements.OrderByDescending(r => r.First))
+            {
+                current.File.Replace(first, last, lines);
             }
         }
 

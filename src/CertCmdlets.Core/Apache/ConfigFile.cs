@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 
 namespace CertCmdlets.Core.Apache
@@ -13,13 +14,16 @@ namespace CertCmdlets.Core.Apache
     /// </summary>
     internal sealed class ConfigFile
     {
-        private readonly List<string> _lines;
+        private readonly List<string> _contents = new List<string>();
+        private readonly List<string> _ends = new List<string>();
+        private readonly List<ConfigNode> _nodes = new List<ConfigNode>();
+        private bool _parsed;
 
         public ConfigFile(string path, string text)
         {
             Path = path;
             OriginalText = text;
-            _lines = SplitLines(text);
+            SplitLines(text);
             NewLine = text.Contains("\r\n") ? "\r\n" : "\n";
             Parse();
         }
@@ -31,10 +35,21 @@ namespace CertCmdlets.Core.Apache
         /// <summary>The line end new lines get: the file's own.</summary>
         public string NewLine { get; }
 
-        /// <summary>Top-level directives and sections, in order.</summary>
-        public List<ConfigNode> Nodes { get; } = new List<ConfigNode>();
+        /// <summary>Top-level directives and sections, in order. Edits re-parse the file only when it is next read.</summary>
+        public List<ConfigNode> Nodes
+        {
+            get
+            {
+                if (!_parsed)
+                {
+                    Parse();
+                }
 
-        public int LineCount => _lines.Count;
+                return _nodes;
+            }
+        }
+
+        public int LineCount => _contents.Count;
 
         public bool IsChanged => !string.Equals(Text, OriginalText, StringComparison.Ordinal);
 
@@ -43,9 +58,9 @@ namespace CertCmdlets.Core.Apache
             get
             {
                 var builder = new StringBuilder(OriginalText.Length + 256);
-                foreach (string line in _lines)
+                for (int i = 0; i < _contents.Count; i++)
                 {
-                    builder.Append(line);
+                    builder.Append(_contents[i]).Append(_ends[i]);
                 }
 
                 return builder.ToString();
@@ -53,7 +68,7 @@ namespace CertCmdlets.Core.Apache
         }
 
         /// <summary>A physical line without its line end.</summary>
-        public string LineContent(int index) => _lines[index].TrimEnd('\r', '\n');
+        public string LineContent(int index) => _contents[index];
 
         /// <summary>Every node in the file, depth first.</summary>
         public IEnumerable<ConfigNode> AllNodes()
@@ -80,34 +95,26 @@ namespace CertCmdlets.Core.Apache
         /// <summary>Replaces lines [first, last] with <paramref name="newLines"/> (given without line ends), then re-parses.</summary>
         public void Replace(int first, int last, IEnumerable<string> newLines)
         {
-            var replacement = new List<string>();
-            foreach (string line in newLines)
-            {
-                replacement.Add(line + NewLine);
-            }
-
-            // Keep the original line end of the last replaced line when it had none (end of file).
-            _lines.RemoveRange(first, last - first + 1);
-            _lines.InsertRange(first, replacement);
-            Parse();
+            var replacement = new List<string>(newLines);
+            _contents.RemoveRange(first, last - first + 1);
+            _ends.RemoveRange(first, last - first + 1);
+            _contents.InsertRange(first, replacement);
+            _ends.InsertRange(first, Enumerable.Repeat(NewLine, replacement.Count));
+            _parsed = false;
         }
 
         /// <summary>Inserts lines before line <paramref name="index"/> (LineCount appends), then re-parses.</summary>
         public void Insert(int index, IEnumerable<string> newLines)
         {
-            var insertion = new List<string>();
-            foreach (string line in newLines)
+            var insertion = new List<string>(newLines);
+            if (index == _contents.Count && _contents.Count > 0 && _ends[_ends.Count - 1].Length == 0)
             {
-                insertion.Add(line + NewLine);
+                _ends[_ends.Count - 1] = NewLine;
             }
 
-            if (index == _lines.Count && _lines.Count > 0 && !_lines[_lines.Count - 1].EndsWith("\n", StringComparison.Ordinal))
-            {
-                _lines[_lines.Count - 1] += NewLine;
-            }
-
-            _lines.InsertRange(index, insertion);
-            Parse();
+            _contents.InsertRange(index, insertion);
+            _ends.InsertRange(index, Enumerable.Repeat(NewLine, insertion.Count));
+            _parsed = false;
         }
 
         /// <summary>The words of an argument string as httpd splits them (quotes removed).</summary>
@@ -166,57 +173,80 @@ namespace CertCmdlets.Core.Apache
                 ? "\"" + argument.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""
                 : argument;
 
-        private static List<string> SplitLines(string text)
+        private void SplitLines(string text)
         {
-            var lines = new List<string>();
             int start = 0;
             for (int i = 0; i < text.Length; i++)
             {
                 if (text[i] == '\n')
                 {
-                    lines.Add(text.Substring(start, i - start + 1));
+                    bool crlf = i > start && text[i - 1] == '\r';
+                    _contents.Add(text.Substring(start, i - start - (crlf ? 1 : 0)));
+                    _ends.Add(crlf ? "\r\n" : "\n");
                     start = i + 1;
                 }
             }
 
             if (start < text.Length)
             {
-                lines.Add(text.Substring(start));
+                _contents.Add(text.Substring(start));
+                _ends.Add(string.Empty);
             }
-
-            return lines;
         }
 
         private void Parse()
         {
-            Nodes.Clear();
+            _nodes.Clear();
+            _parsed = true;
             var open = new Stack<ConfigSection>();
             int index = 0;
-            while (index < _lines.Count)
+            while (index < _contents.Count)
             {
                 int first = index;
-                var logical = new StringBuilder();
-                string content = LineContent(index);
-                while (content.EndsWith("\\", StringComparison.Ordinal) && index + 1 < _lines.Count)
+                string content = _contents[index];
+                string raw;
+                if (content.Length > 0 && content[content.Length - 1] == '\\' && index + 1 < _contents.Count)
                 {
                     // httpd joins continuation lines before anything else, comments included.
-                    logical.Append(content, 0, content.Length - 1).Append(' ');
-                    index++;
-                    content = LineContent(index);
+                    var logical = new StringBuilder();
+                    while (content.Length > 0 && content[content.Length - 1] == '\\' && index + 1 < _contents.Count)
+                    {
+                        logical.Append(content, 0, content.Length - 1).Append(' ');
+                        index++;
+                        content = _contents[index];
+                    }
+
+                    logical.Append(content.Length > 0 && content[content.Length - 1] == '\\' ? content.Substring(0, content.Length - 1) : content);
+                    raw = logical.ToString();
+                }
+                else
+                {
+                    raw = content;
                 }
 
-                logical.Append(content.EndsWith("\\", StringComparison.Ordinal) ? content.Substring(0, content.Length - 1) : content);
                 int last = index;
                 index++;
 
-                string raw = logical.ToString();
-                string trimmed = raw.Trim();
-                if (trimmed.Length == 0 || trimmed[0] == '#')
+                int start = 0;
+                while (start < raw.Length && char.IsWhiteSpace(raw[start]))
+                {
+                    start++;
+                }
+
+                if (start == raw.Length || raw[start] == '#')
                 {
                     continue;
                 }
 
-                string indent = LineContent(first).Substring(0, LineContent(first).Length - LineContent(first).TrimStart().Length);
+                string firstLine = _contents[first];
+                int indentLength = 0;
+                while (indentLength < firstLine.Length && char.IsWhiteSpace(firstLine[indentLength]))
+                {
+                    indentLength++;
+                }
+
+                string indent = indentLength == 0 ? string.Empty : firstLine.Substring(0, indentLength);
+                string trimmed = raw.Trim();
                 if (trimmed.StartsWith("</", StringComparison.Ordinal))
                 {
                     CloseSections(trimmed, first, open);
@@ -248,7 +278,7 @@ namespace CertCmdlets.Core.Apache
 
                 int split = IndexOfWhiteSpace(trimmed);
                 string directive = split < 0 ? trimmed : trimmed.Substring(0, split);
-                Add(new ConfigDirective(this, directive, SplitArguments(split < 0 ? string.Empty : trimmed.Substring(split)), first, last, indent), open);
+                Add(new ConfigDirective(this, directive, split < 0 ? (IReadOnlyList<string>)Array.Empty<string>() : SplitArguments(trimmed.Substring(split)), first, last, indent), open);
             }
 
             if (open.Count > 0)
@@ -293,7 +323,7 @@ namespace CertCmdlets.Core.Apache
         {
             if (open.Count == 0)
             {
-                Nodes.Add(node);
+                _nodes.Add(node);
                 return;
             }
 
