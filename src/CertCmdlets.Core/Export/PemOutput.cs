@@ -62,10 +62,10 @@ namespace CertCmdlets.Core.Export
             }
 
             CertificateInfo result = certificate.Clone();
-            result.CertificatePath = Pick(written, plan, targets.CertificatePath) ?? certificate.CertificatePath;
-            result.KeyPath = Pick(written, plan, targets.KeyPath) ?? certificate.KeyPath;
-            result.ChainPath = Pick(written, plan, targets.ChainPath) ?? certificate.ChainPath;
-            result.FullChainPath = Pick(written, plan, targets.FullChainPath) ?? certificate.FullChainPath;
+            result.CertificatePath = Pick(written, targets.CertificatePath) ?? certificate.CertificatePath;
+            result.KeyPath = Pick(written, targets.KeyPath) ?? certificate.KeyPath;
+            result.ChainPath = Pick(written, targets.ChainPath) ?? certificate.ChainPath;
+            result.FullChainPath = Pick(written, targets.FullChainPath) ?? certificate.FullChainPath;
             return result;
         }
 
@@ -89,8 +89,8 @@ namespace CertCmdlets.Core.Export
                 return false;
             }
 
-            request.RequestPath = Pick(written, plan, requestPath) ?? request.RequestPath;
-            request.KeyPath = Pick(written, plan, keyPath) ?? request.KeyPath;
+            request.RequestPath = Pick(written, requestPath) ?? request.RequestPath;
+            request.KeyPath = Pick(written, keyPath) ?? request.KeyPath;
             return true;
         }
 
@@ -107,7 +107,7 @@ namespace CertCmdlets.Core.Export
 
         private static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
 
-        private static string? Pick(IReadOnlyList<string> written, FileWritePlan plan, string? requested)
+        private static string? Pick(IReadOnlyList<string> written, string? requested)
         {
             if (requested is null)
             {
