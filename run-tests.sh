@@ -8,14 +8,15 @@ cd "$(dirname "$0")"
 ci=false
 [ "${CI:-}" = "true" ] && ci=true
 
-# --- Peers from Debian's packages ---------------------------------------------------------------
+# --- Peers from Debian's packages (curl is a second HTTP client beside Test-HttpsEndpoint) ----------
 missing=()
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 [ -x /usr/sbin/apache2 ] || [ -x /usr/sbin/httpd ] || missing+=(apache2)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing ${missing[*]} from Debian's packages..."
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
             || { echo "apt-get install ${missing[*]} failed" >&2; exit 1; }
     elif $ci; then
         echo "CI=true but ${missing[*]} missing and cannot be installed (not root or no apt-get)." >&2
