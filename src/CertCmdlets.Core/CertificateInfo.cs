@@ -26,6 +26,13 @@ namespace CertCmdlets.Core
         private CertificateInfo[] _chain = s_noChain;
         private X509Certificate2? _certificate;
 
+        // Read on first use: a pool of thousands (a CA bundle for Join-CertChain) needs only names and thumbprints.
+        // Each value is computed from the immutable structure, so a race computes the same value twice at worst.
+        private string? _serialNumber;
+        private string? _keyAlgorithm;
+        private string? _signatureAlgorithm;
+        private AlternativeNameLists? _alternativeNames;
+
         internal CertificateInfo(byte[] der, X509CertificateStructure structure)
         {
             _der = der;
@@ -36,42 +43,13 @@ namespace CertCmdlets.Core
             Issuer = DistinguishedNames.Format(tbs.Issuer, out _);
             NotBefore = tbs.StartDate.ToDateTime().ToLocalTime();
             NotAfter = tbs.EndDate.ToDateTime().ToLocalTime();
-            SerialNumber = Hex(tbs.SerialNumber.Value.ToByteArray());
-            KeyAlgorithm = KeyDescriptions.Describe(tbs.SubjectPublicKeyInfo);
-            SignatureAlgorithm = SignatureAlgorithms.Name(structure.SignatureAlgorithm);
             using (SHA1 sha1 = SHA1.Create())
             {
                 Thumbprint = Hex(sha1.ComputeHash(der));
             }
 
-            var dnsNames = new List<string>();
-            var ipAddresses = new List<string>();
-            X509Extensions? extensions = tbs.Extensions;
-            if (extensions is not null)
-            {
-                X509Extension? san = extensions.GetExtension(X509Extensions.SubjectAlternativeName);
-                if (san is not null)
-                {
-                    foreach (GeneralName name in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
-                    {
-                        if (name.TagNo == GeneralName.DnsName)
-                        {
-                            dnsNames.Add(((IAsn1String)name.Name).GetString());
-                        }
-                        else if (name.TagNo == GeneralName.IPAddress)
-                        {
-                            byte[] octets = Asn1OctetString.GetInstance(name.Name).GetOctets();
-                            ipAddresses.Add(octets.Length == 4 || octets.Length == 16 ? new IPAddress(octets).ToString() : Hex(octets));
-                        }
-                    }
-                }
-
-                X509Extension? basicConstraints = extensions.GetExtension(X509Extensions.BasicConstraints);
-                IsCertificateAuthority = basicConstraints is not null && BasicConstraints.GetInstance(basicConstraints.GetParsedValue()).IsCA();
-            }
-
-            DnsNames = dnsNames.ToArray();
-            IpAddresses = ipAddresses.ToArray();
+            X509Extension? basicConstraints = tbs.Extensions?.GetExtension(X509Extensions.BasicConstraints);
+            IsCertificateAuthority = basicConstraints is not null && BasicConstraints.GetInstance(basicConstraints.GetParsedValue()).IsCA();
         }
 
         /// <summary>The subject as Windows and .NET show it (last name part first): "CN=www.example.com, O=Example Ltd, C=GB".</summary>
@@ -84,10 +62,10 @@ namespace CertCmdlets.Core
         public string? CommonName { get; }
 
         /// <summary>The DNS names in the subject alternative name extension, the names browsers check.</summary>
-        public string[] DnsNames { get; }
+        public string[] DnsNames => (string[])AlternativeNames().DnsNames.Clone();
 
         /// <summary>The IP addresses in the subject alternative name extension.</summary>
-        public string[] IpAddresses { get; }
+        public string[] IpAddresses => (string[])AlternativeNames().IpAddresses.Clone();
 
         /// <summary>Start of validity, in local time (as X509Certificate2 shows it).</summary>
         public DateTime NotBefore { get; }
@@ -102,13 +80,13 @@ namespace CertCmdlets.Core
         public string Thumbprint { get; }
 
         /// <summary>The serial number in upper-case hex, big-endian, as Windows shows it.</summary>
-        public string SerialNumber { get; }
+        public string SerialNumber => _serialNumber ??= Hex(Structure.TbsCertificate.SerialNumber.Value.ToByteArray());
 
         /// <summary>The public key: "RSA 2048", "ECDSA P-256".</summary>
-        public string KeyAlgorithm { get; }
+        public string KeyAlgorithm => _keyAlgorithm ??= KeyDescriptions.Describe(Structure.TbsCertificate.SubjectPublicKeyInfo);
 
         /// <summary>The issuer's signature algorithm: "sha256RSA", "sha384ECDSA".</summary>
-        public string SignatureAlgorithm { get; }
+        public string SignatureAlgorithm => _signatureAlgorithm ??= SignatureAlgorithms.Name(Structure.SignatureAlgorithm);
 
         /// <summary>True when basic constraints mark this certificate as a CA.</summary>
         public bool IsCertificateAuthority { get; }
@@ -172,6 +150,52 @@ namespace CertCmdlets.Core
 
         /// <summary>A copy that shares the certificate, key and chain, to carry new paths down the pipeline.</summary>
         internal CertificateInfo Clone() => (CertificateInfo)MemberwiseClone();
+
+        private AlternativeNameLists AlternativeNames()
+        {
+            AlternativeNameLists? known = _alternativeNames;
+            if (known is not null)
+            {
+                return known;
+            }
+
+            var dnsNames = new List<string>();
+            var ipAddresses = new List<string>();
+            X509Extension? san = Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.SubjectAlternativeName);
+            if (san is not null)
+            {
+                foreach (GeneralName name in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
+                {
+                    if (name.TagNo == GeneralName.DnsName)
+                    {
+                        dnsNames.Add(((IAsn1String)name.Name).GetString());
+                    }
+                    else if (name.TagNo == GeneralName.IPAddress)
+                    {
+                        byte[] octets = Asn1OctetString.GetInstance(name.Name).GetOctets();
+                        ipAddresses.Add(octets.Length == 4 || octets.Length == 16 ? new IPAddress(octets).ToString() : Hex(octets));
+                    }
+                }
+            }
+
+            var names = new AlternativeNameLists(dnsNames.ToArray(), ipAddresses.ToArray());
+            _alternativeNames = names;
+            return names;
+        }
+
+        /// <summary>The subject alternative names, published as one reference so readers on other threads see both lists or neither.</summary>
+        private sealed class AlternativeNameLists
+        {
+            public AlternativeNameLists(string[] dnsNames, string[] ipAddresses)
+            {
+                DnsNames = dnsNames;
+                IpAddresses = ipAddresses;
+            }
+
+            public string[] DnsNames { get; }
+
+            public string[] IpAddresses { get; }
+        }
 
         private static string Hex(byte[] bytes)
         {
