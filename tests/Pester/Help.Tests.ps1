@@ -3,11 +3,14 @@
 <#
     Every exported cmdlet is documented: a synopsis, and a description of every parameter.
 
-    A binary module's Get-Help needs a MAML file, which the module does not ship yet; the help is written as XML
-    doc comments, which the compiler collects into module/CertCmdlets.xml beside the assembly. So this test
-    compares (Get-Command X).Parameters with that file: the cmdlet class has <para type="synopsis"> in its
-    <summary>, and every parameter property (wherever it is declared) has a non-empty <summary>. The
-    hosted-engine twin is EveryCmdletAndParameterIsDocumented in tests/CertCmdlets.Tests/ConventionTests.cs.
+    The help is written as XML doc comments, which the compiler collects into module/CertCmdlets.xml beside the
+    assembly. So this test compares (Get-Command X).Parameters with that file: the cmdlet class has
+    <para type="synopsis"> in its <summary>, and every parameter property (wherever it is declared) has a
+    non-empty <summary>. A binary module's Get-Help needs a MAML file: the build generates
+    en-US/CertCmdlets.dll-Help.xml from those comments (src/CertCmdlets.HelpBuilder), so this test also checks
+    that Get-Help shows the synopsis (not the syntax it falls back to without the file) and a description of
+    every parameter. The hosted-engine twins are EveryCmdletAndParameterIsDocumented in
+    tests/CertCmdlets.Tests/ConventionTests.cs and tests/CertCmdlets.Tests/HelpTests.cs.
 #>
 
 BeforeDiscovery {
@@ -69,5 +72,26 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
         $property | Should -Not -BeNullOrEmpty -Because "-$_ should be a public property of $($type.FullName)"
         $member = $documentation["P:$($property.DeclaringType.FullName).$($property.Name)"]
         Get-SummaryText $member | Should -Not -BeNullOrEmpty -Because "-$_ needs a <summary> (it becomes the parameter's help)"
+    }
+
+    It 'shows the synopsis in Get-Help' {
+        $member = $documentation["T:$($type.FullName)"]
+        $expected = @($member.SelectNodes('summary/para[@type="synopsis"]') | ForEach-Object { ($_.InnerText -replace '\s+', ' ').Trim() }) -join ' '
+        $expected | Should -Not -BeNullOrEmpty
+        $synopsis = ((Get-Help -Name $Name).Synopsis -replace '\s+', ' ').Trim()
+        $synopsis | Should -BeExactly $expected -Because 'Get-Help shows only the syntax when en-US/CertCmdlets.dll-Help.xml is missing or lacks the cmdlet'
+    }
+
+    It 'describes -<_> in Get-Help' -ForEach $Parameters {
+        $help = Get-Help -Name $Name -Parameter $_
+        $description = (@($help.Description | ForEach-Object { $_.Text }) -join ' ').Trim()
+        $description | Should -Not -BeNullOrEmpty -Because "Get-Help $Name -Parameter $_ should show the parameter's description"
+    }
+}
+
+Describe 'Get-Help New-CertRequest -Parameter Country' {
+    It 'explains the ISO 3166 country code' {
+        $help = Get-Help -Name New-CertRequest -Parameter Country
+        (@($help.Description | ForEach-Object { $_.Text }) -join ' ') | Should -Match 'ISO 3166'
     }
 }
