@@ -605,3 +605,58 @@ function Get-OpenSslPublicKey {
 
     return ($match.Value -replace '\r', '')
 }
+
+function New-OpenSslSignedCertificate {
+    # A key and a certificate made by openssl in -Directory: signed by -Issuer (a name made before in the same
+    # directory), or self-signed without one. Returns the certificate's path.
+    param(
+        [Parameter(Mandatory)][string] $Directory,
+        [Parameter(Mandatory)][string] $Name,
+        [Parameter(Mandatory)][string] $Subject,
+        [Parameter(Mandatory)][string[]] $Extensions,
+        [string] $Issuer,
+        [string] $Algorithm = 'RSA'
+    )
+
+    $key = [System.IO.Path]::Combine($Directory, "$Name.key")
+    $request = [System.IO.Path]::Combine($Directory, "$Name.csr")
+    $certificate = [System.IO.Path]::Combine($Directory, "$Name.crt")
+    $extensionFile = [System.IO.Path]::Combine($Directory, "$Name.ext")
+    [System.IO.File]::WriteAllText($extensionFile, ($Extensions -join "`n") + "`n")
+    if ($Algorithm -eq 'ECDSA') {
+        $null = Invoke-OpenSsl -ArgumentList @('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', $key)
+    }
+    else {
+        $null = Invoke-OpenSsl -ArgumentList @('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', $key)
+    }
+
+    $null = Invoke-OpenSsl -ArgumentList @('req', '-new', '-key', $key, '-subj', $Subject, '-out', $request)
+    # An explicit serial: OpenSSL 1.1.1 would otherwise want a serial file beside the CA.
+    $serial = '0x' + [guid]::NewGuid().ToString('N').Substring(0, 16)
+    if ($Issuer) {
+        $null = Invoke-OpenSsl -ArgumentList @('x509', '-req', '-in', $request, '-CA', [System.IO.Path]::Combine($Directory, "$Issuer.crt"), '-CAkey', [System.IO.Path]::Combine($Directory, "$Issuer.key"),
+            '-set_serial', $serial, '-days', '30', '-extfile', $extensionFile, '-out', $certificate)
+    }
+    else {
+        $null = Invoke-OpenSsl -ArgumentList @('x509', '-req', '-in', $request, '-signkey', $key, '-set_serial', $serial, '-days', '30', '-extfile', $extensionFile, '-out', $certificate)
+    }
+
+    return $certificate
+}
+
+function Get-OpenSslThumbprint {
+    # The SHA-1 fingerprint openssl computes, as Windows shows a thumbprint (upper-case hex, no colons).
+    param([Parameter(Mandatory)][string] $Path)
+
+    $fingerprint = Invoke-OpenSsl -ArgumentList @('x509', '-in', $Path, '-noout', '-fingerprint', '-sha1')
+    return (($fingerprint -replace '^.*Fingerprint=', '') -replace ':', '').Trim().ToUpperInvariant()
+}
+
+function Get-PemThumbprints {
+    # The thumbprints of every certificate in a PEM file, in file order, as .NET reads them.
+    param([Parameter(Mandatory)][string] $Path)
+
+    $collection = [System.Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
+    $collection.ImportFromPemFile($Path)
+    return , @($collection | ForEach-Object { $_.Thumbprint })
+}

@@ -46,66 +46,12 @@ $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
 $pki = New-ScenarioDirectory -Parent $WorkDirectory -Name 'pki'
 $pfxPassword = 'IIS export p4ssword!'
 
-function New-PfxScenarioCertificate {
-    # A key and a certificate made by openssl in the pki directory: signed by -Issuer (a name made before), or
-    # self-signed without one. Returns the certificate's path.
-    param(
-        [Parameter(Mandatory)][string] $Name,
-        [Parameter(Mandatory)][string] $Subject,
-        [Parameter(Mandatory)][string[]] $Extensions,
-        [string] $Issuer,
-        [string] $Algorithm = 'RSA'
-    )
-
-    $key = [System.IO.Path]::Combine($pki, "$Name.key")
-    $request = [System.IO.Path]::Combine($pki, "$Name.csr")
-    $certificate = [System.IO.Path]::Combine($pki, "$Name.crt")
-    $extensionFile = [System.IO.Path]::Combine($pki, "$Name.ext")
-    [System.IO.File]::WriteAllText($extensionFile, ($Extensions -join "`n") + "`n")
-    if ($Algorithm -eq 'ECDSA') {
-        $null = Invoke-OpenSsl -ArgumentList @('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', $key)
-    }
-    else {
-        $null = Invoke-OpenSsl -ArgumentList @('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', $key)
-    }
-
-    $null = Invoke-OpenSsl -ArgumentList @('req', '-new', '-key', $key, '-subj', $Subject, '-out', $request)
-    # An explicit serial: OpenSSL 1.1.1 would otherwise want a serial file beside the CA.
-    $serial = '0x' + [guid]::NewGuid().ToString('N').Substring(0, 16)
-    if ($Issuer) {
-        $null = Invoke-OpenSsl -ArgumentList @('x509', '-req', '-in', $request, '-CA', [System.IO.Path]::Combine($pki, "$Issuer.crt"), '-CAkey', [System.IO.Path]::Combine($pki, "$Issuer.key"),
-            '-set_serial', $serial, '-days', '30', '-extfile', $extensionFile, '-out', $certificate)
-    }
-    else {
-        $null = Invoke-OpenSsl -ArgumentList @('x509', '-req', '-in', $request, '-signkey', $key, '-set_serial', $serial, '-days', '30', '-extfile', $extensionFile, '-out', $certificate)
-    }
-
-    return $certificate
-}
-
-function Get-OpenSslThumbprint {
-    # The SHA-1 fingerprint openssl computes, as Windows shows a thumbprint (upper-case hex, no colons).
-    param([Parameter(Mandatory)][string] $Path)
-
-    $fingerprint = Invoke-OpenSsl -ArgumentList @('x509', '-in', $Path, '-noout', '-fingerprint', '-sha1')
-    return (($fingerprint -replace '^.*Fingerprint=', '') -replace ':', '').Trim().ToUpperInvariant()
-}
-
-function Get-PemThumbprints {
-    # The thumbprints of every certificate in a PEM file, in file order, as .NET reads them.
-    param([Parameter(Mandatory)][string] $Path)
-
-    $collection = [System.Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
-    $collection.ImportFromPemFile($Path)
-    return , @($collection | ForEach-Object { $_.Thumbprint })
-}
-
 # --- The PFX, as IIS would export it (made by openssl) ----------------------------------------------------------------
 $caExtensions = @('basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash')
-$rootFile = New-PfxScenarioCertificate -Name 'root' -Subject '/C=GB/O=Example Ltd/CN=Example Scenario Root CA' -Extensions $caExtensions
-$intermediateFile = New-PfxScenarioCertificate -Name 'intermediate' -Subject '/C=GB/O=Example Ltd/CN=Example Scenario Intermediate CA' -Issuer 'root' `
+$rootFile = New-OpenSslSignedCertificate -Directory $pki -Name 'root' -Subject '/C=GB/O=Example Ltd/CN=Example Scenario Root CA' -Extensions $caExtensions
+$intermediateFile = New-OpenSslSignedCertificate -Directory $pki -Name 'intermediate' -Subject '/C=GB/O=Example Ltd/CN=Example Scenario Intermediate CA' -Issuer 'root' `
     -Extensions ($caExtensions + 'authorityKeyIdentifier=keyid:always')
-$leafFile = New-PfxScenarioCertificate -Name 'www' -Subject '/C=GB/O=Example Ltd/CN=www.example.com' -Issuer 'intermediate' -Algorithm $KeyAlgorithm -Extensions @(
+$leafFile = New-OpenSslSignedCertificate -Directory $pki -Name 'www' -Subject '/C=GB/O=Example Ltd/CN=www.example.com' -Issuer 'intermediate' -Algorithm $KeyAlgorithm -Extensions @(
     'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth',
     'subjectAltName=DNS:www.example.com,DNS:example.com', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid:always')
 $leafKeyFile = [System.IO.Path]::Combine($pki, 'www.key')
