@@ -62,23 +62,7 @@ namespace CertCmdlets.Tests.Infrastructure
             using PowerShell shell = PowerShell.Create();
             shell.Runspace = runspace;
             build(shell);
-            Collection<PSObject> output = new Collection<PSObject>();
-            RuntimeException? terminating = null;
-            try
-            {
-                output = shell.Invoke();
-            }
-            catch (RuntimeException ex)
-            {
-                terminating = ex;
-            }
-
-            return new PowerShellResult(
-                output,
-                shell.Streams.Error.ToList(),
-                shell.Streams.Warning.Select(w => w.Message).ToList(),
-                shell.Streams.Verbose.Select(v => v.Message).ToList(),
-                terminating);
+            return PowerShellSession.Invoke(shell);
         }
     }
 }

@@ -106,7 +106,8 @@ namespace CertCmdlets.Tests.Infrastructure
 
         public void Dispose() => _runspace.Dispose();
 
-        private static PowerShellResult Invoke(PowerShell shell)
+        /// <summary>Runs a prepared pipeline and collects every stream (shared with the Apache scenario runner).</summary>
+        internal static PowerShellResult Invoke(PowerShell shell)
         {
             Collection<PSObject> output = new Collection<PSObject>();
             RuntimeException? terminating = null;
