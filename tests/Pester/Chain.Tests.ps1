@@ -30,6 +30,8 @@ BeforeAll {
     $scenarioDirectory = [System.IO.Path]::Combine($repositoryRoot, 'tests', 'Scenarios')
     Import-Module ([System.IO.Path]::Combine($repositoryRoot, 'CertCmdlets.psd1')) -Force -ErrorAction Stop
 
+    . (Join-Path $PSScriptRoot 'ScenarioRunner.ps1')
+
     function Get-TestDirectorySnapshot {
         # Every file under -Path with the SHA-256 of its bytes, sorted: equal snapshots mean nothing changed on disk.
         param([Parameter(Mandatory)][string] $Path)
@@ -52,15 +54,7 @@ BeforeAll {
 
 Describe 'Chain scenarios (tests/Scenarios/Chain*.ps1)' {
     It 'runs <Scenario> to the end' -ForEach $scenarioInvocations {
-        $work = [System.IO.Path]::Combine($TestDrive, [guid]::NewGuid().ToString('N'))
-        $output = @(& ([System.IO.Path]::Combine($scenarioDirectory, $Scenario)) -WorkDirectory $work @Arguments)
-        $skipped = @($output | Where-Object { $null -ne $_ -and $_.PSObject.TypeNames -contains 'CertCmdlets.ScenarioSkipped' })
-        if ($skipped.Count -gt 0) {
-            Set-ItResult -Skipped -Because $skipped[0].Reason
-            return
-        }
-
-        $output | Should -BeNullOrEmpty -Because 'a scenario emits nothing when it passes'
+        Invoke-PesterScenario -Scenario $Scenario -Parameters $Arguments
     }
 }
 

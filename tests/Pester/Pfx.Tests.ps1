@@ -28,33 +28,12 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../CertCmdlets.psd1') -Force
 
-    function Invoke-PfxScenario {
-        # Runs one scenario in a new directory; marks the It skipped when the scenario could not run here.
-        param(
-            [Parameter(Mandatory)][string] $Scenario,
-            [hashtable] $Parameters = @{}
-        )
-
-        $script = Join-Path $PSScriptRoot '..' 'Scenarios' $Scenario
-        $arguments = @{ WorkDirectory = Join-Path $TestDrive ([guid]::NewGuid().ToString('N')) } + $Parameters
-        $output = @(& $script @arguments)
-        $skipped = @($output | Where-Object { $null -ne $_ -and $_.PSObject.TypeNames -contains 'CertCmdlets.ScenarioSkipped' })
-        if ($skipped.Count -gt 0) {
-            if ($env:CI -eq 'true') {
-                throw "$Scenario was skipped under CI=true: $($skipped[0].Reason)"
-            }
-
-            Set-ItResult -Skipped -Because $skipped[0].Reason
-            return
-        }
-
-        $output | Should -BeNullOrEmpty -Because 'a scenario emits nothing when it passes'
-    }
+    . (Join-Path $PSScriptRoot 'ScenarioRunner.ps1')
 }
 
 Describe 'PFX scenarios' {
     It '<Title>' -ForEach $invocations {
-        Invoke-PfxScenario -Scenario $Scenario -Parameters $Parameters
+        Invoke-PesterScenario -Scenario $Scenario -Parameters $Parameters
     }
 
     It 'invokes every Pfx scenario file in tests/Scenarios' -ForEach @(@{ Invoked = @($invocations | ForEach-Object { $_.Scenario }) }) {
