@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 
 namespace CertCmdlets.Core.Apache
@@ -18,8 +17,6 @@ namespace CertCmdlets.Core.Apache
             "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305:" +
             "ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:" +
             "ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA256:DHE-RSA-AES256-SHA256:AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA256:AES256-SHA256:AES128-SHA:AES256-SHA:DES-CBC3-SHA";
-
-        public static readonly string[] Names = { "Modern", "Intermediate", "Old" };
 
         /// <summary>The directives (name, arguments as written) for a profile, in the order they are added.</summary>
         public static IReadOnlyList<(string Name, string Arguments)> Directives(string profile)
@@ -56,7 +53,5 @@ namespace CertCmdlets.Core.Apache
                         $"'{profile}' is not a TLS profile. Use -TlsProfile Modern, Intermediate (the default) or Old.");
             }
         }
-
-        public static bool IsKnown(string profile) => Array.Exists(Names, n => string.Equals(n, profile, StringComparison.OrdinalIgnoreCase));
     }
 }
