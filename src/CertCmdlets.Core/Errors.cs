@@ -7,7 +7,7 @@ namespace CertCmdlets.Core
     /// Every error the core reports, in one place: the ErrorId, the kind and the message an administrator
     /// reads. Messages say what was wrong and what to do.
     /// </summary>
-    internal static class Errors
+    internal static partial class Errors
     {
         public static CertCmdletsException CountryCodeInvalid(string value, string? suggestion)
         {
