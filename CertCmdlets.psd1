@@ -10,6 +10,9 @@
     Description            = 'The whole life of a web server''s TLS certificate: keys and requests, PEM, DER, PKCS#7 and PFX files, chains, and Apache httpd over HTTPS.'
     CompatiblePSEditions   = @('Desktop', 'Core')
     PowerShellVersion      = '5.1'
+    # The public types scripts name ([CertCmdlets.CertificateInfo], catch [CertCmdlets.CertCmdletsException]), loaded
+    # with the module so type literals resolve from the first line; it holds no BouncyCastle.
+    RequiredAssemblies     = @('module/CertCmdlets.Model.dll')
     FormatsToProcess       = @('module/CertCmdlets.format.ps1xml')
     TypesToProcess         = @('module/CertCmdlets.types.ps1xml')
     CmdletsToExport        = @(

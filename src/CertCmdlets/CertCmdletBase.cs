@@ -21,9 +21,18 @@ namespace CertCmdlets
         /// <summary>The core's "may I write this file?" question, answered by ShouldProcess.</summary>
         internal Func<string, string, bool> ShouldProcessFile => (target, action) => ShouldProcess(target, action);
 
-        /// <summary>An error record for a core failure: its ErrorId, its category, its target.</summary>
-        internal static ErrorRecord ToErrorRecord(CertCmdletsException exception) =>
-            new ErrorRecord(exception, exception.ErrorId, Category(exception.Kind), exception.Target);
+        /// <summary>An error record for a core failure: its ErrorId, its category, its target, what to do.</summary>
+        internal static ErrorRecord ToErrorRecord(CertCmdletsException exception)
+        {
+            var record = new ErrorRecord(exception, exception.ErrorId, Category(exception.Kind), exception.Target);
+            string? action = exception.RecommendedAction ?? LastSentence(exception.Message);
+            if (action is not null)
+            {
+                record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
+            }
+
+            return record;
+        }
 
         /// <summary>Reports one bad input and lets the pipeline go on.</summary>
         internal void WriteCoreError(CertCmdletsException exception) => WriteError(ToErrorRecord(exception));
@@ -156,6 +165,18 @@ namespace CertCmdlets
             }
         }
 
+        /// <summary>
+        /// The advice of a message that gives none apart: its last sentence, which by the module's convention says
+        /// what to do ("... Use -Force to replace it, or choose another path.").
+        /// </summary>
+        private static string? LastSentence(string message)
+        {
+            string text = message.TrimEnd();
+            int end = text.Length - 1;
+            int start = text.LastIndexOf(". ", end - 1, StringComparison.Ordinal);
+            return start < 0 ? null : text.Substring(start + 2);
+        }
+
         private static ErrorCategory Category(CertErrorKind kind) => kind switch
         {
             CertErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
@@ -169,6 +190,9 @@ namespace CertCmdlets
             CertErrorKind.ReadError => ErrorCategory.ReadError,
             CertErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
             CertErrorKind.NotImplemented => ErrorCategory.NotImplemented,
+            CertErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
+            CertErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+            CertErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.NotSpecified,
         };
 

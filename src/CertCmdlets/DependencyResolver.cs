@@ -19,11 +19,12 @@ namespace CertCmdlets
     internal static class DependencyResolver
     {
         private const string CoreAssemblyName = "CertCmdlets.Core";
+        private const string ModelAssemblyName = "CertCmdlets.Model";
         private const string BouncyCastleAssemblyName = "BouncyCastle.Cryptography";
 
         private static readonly object s_lock = new object();
-        private static readonly string s_dependencyDirectory =
-            Path.Combine(Path.GetDirectoryName(typeof(DependencyResolver).Assembly.Location) ?? ".", "Dependencies");
+        private static readonly string s_moduleDirectory = Path.GetDirectoryName(typeof(DependencyResolver).Assembly.Location) ?? ".";
+        private static readonly string s_dependencyDirectory = Path.Combine(s_moduleDirectory, "Dependencies");
 
         private static bool s_registered;
         private static Delegate? s_defaultContextHandler;
@@ -88,9 +89,28 @@ namespace CertCmdlets
         private static Type LoadContextType() =>
             typeof(object).Assembly.GetType("System.Runtime.Loader.AssemblyLoadContext", throwOnError: true)!;
 
-        /// <summary>Default-context Resolving handler: serves the core, and nothing else.</summary>
+        /// <summary>
+        /// Default-context Resolving handler: serves the public model from the module folder into the default context
+        /// (where PowerShell's type resolution finds it, and where the core's private context finds it too), and the
+        /// core from module/Dependencies into the private context. Nothing else.
+        /// </summary>
         private static Assembly? ResolveForDefaultContext(object context, AssemblyName name)
         {
+            if (string.Equals(name.Name, ModelAssemblyName, StringComparison.Ordinal))
+            {
+                string modelPath = Path.Combine(s_moduleDirectory, ModelAssemblyName + ".dll");
+                if (!File.Exists(modelPath))
+                {
+                    return null;
+                }
+
+                lock (s_lock)
+                {
+                    s_loadFromAssemblyPath ??= LoadContextType().GetMethod("LoadFromAssemblyPath", new[] { typeof(string) })!;
+                    return LoadInto(context, modelPath);
+                }
+            }
+
             if (!string.Equals(name.Name, CoreAssemblyName, StringComparison.Ordinal))
             {
                 return null;
@@ -143,10 +163,16 @@ namespace CertCmdlets
         private static Assembly LoadInto(object context, string path) =>
             (Assembly)s_loadFromAssemblyPath!.Invoke(context, new object[] { path })!;
 
-        /// <summary>Windows PowerShell 5.1: serve the core and, to the core, BouncyCastle.</summary>
+        /// <summary>Windows PowerShell 5.1: serve the model (from the module folder), the core and, to the core, BouncyCastle.</summary>
         private static Assembly? ResolveForAppDomain(object? sender, ResolveEventArgs args)
         {
             string? simpleName = new AssemblyName(args.Name).Name;
+            if (string.Equals(simpleName, ModelAssemblyName, StringComparison.Ordinal))
+            {
+                string modelPath = Path.Combine(s_moduleDirectory, ModelAssemblyName + ".dll");
+                return File.Exists(modelPath) ? Assembly.LoadFrom(modelPath) : null;
+            }
+
             bool ours = string.Equals(simpleName, CoreAssemblyName, StringComparison.Ordinal)
                 || (string.Equals(simpleName, BouncyCastleAssemblyName, StringComparison.Ordinal)
                     && (args.RequestingAssembly is null || string.Equals(args.RequestingAssembly.GetName().Name, CoreAssemblyName, StringComparison.Ordinal)));

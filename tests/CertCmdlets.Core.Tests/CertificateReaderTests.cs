@@ -67,7 +67,7 @@ namespace CertCmdlets.Core.Tests
             Assert.Equal("sha256ECDSA", leaf.SignatureAlgorithm);
             Assert.False(leaf.IsCertificateAuthority);
             Assert.False(leaf.HasPrivateKey);
-            Assert.Equal("CN=www.example.com, OU=Web, O=\"Example, Ltd\", L=London, S=Greater London, C=GB", leaf.Subject);
+            Assert.Equal("CN=www.example.com, OU=Web, O=\"Example, Ltd\", L=London, ST=Greater London, C=GB", leaf.Subject);
         }
 
         [OpenSslFact]
@@ -133,7 +133,7 @@ namespace CertCmdlets.Core.Tests
             expected.ImportFromPem(printed);
             Assert.Equal(3, expected.Count);
             Assert.Equal(expected.Select(c => c.Thumbprint), certificates.Select(c => c.Thumbprint));
-            Assert.Equal(expected.Select(c => c.Subject), certificates.Select(c => c.Subject));
+            Assert.Equal(expected.Select(c => DistinguishedNameParts.WithStateLabel(c.Subject)), certificates.Select(c => c.Subject));
             Assert.Equal(expected.Select(c => c.SerialNumber), certificates.Select(c => c.SerialNumber));
         }
 
@@ -172,7 +172,7 @@ namespace CertCmdlets.Core.Tests
 
             CertificateInfo certificate = Assert.Single(CertificateReader.ReadFile(_temp.File("subject.crt")));
 
-            Assert.Equal(LoadPem(_temp.File("subject.crt")).Subject, certificate.Subject);
+            Assert.Equal(DistinguishedNameParts.WithStateLabel(LoadPem(_temp.File("subject.crt")).Subject), certificate.Subject);
             string opensslSubject = OpenSslMaker.Field(OpenSsl.Expect(_temp.Path, "x509", "-in", "subject.crt", "-noout", "-subject", "-nameopt", "RFC2253,-esc_msb").Output, "subject");
             Assert.Equal(DistinguishedNameParts.FromOpenSsl(opensslSubject), DistinguishedNameParts.FromWindows(certificate.Subject));
         }
@@ -302,8 +302,8 @@ namespace CertCmdlets.Core.Tests
         /// <summary>The core's reading of a file against .NET's and openssl's reading of the same file.</summary>
         private void AssertMatches(CertificateInfo certificate, X509Certificate2 native, string path, bool der)
         {
-            Assert.Equal(native.Subject, certificate.Subject);
-            Assert.Equal(native.Issuer, certificate.Issuer);
+            Assert.Equal(DistinguishedNameParts.WithStateLabel(native.Subject), certificate.Subject);
+            Assert.Equal(DistinguishedNameParts.WithStateLabel(native.Issuer), certificate.Issuer);
             Assert.Equal(native.Thumbprint, certificate.Thumbprint);
             Assert.Equal(native.SerialNumber, certificate.SerialNumber);
             Assert.Equal(native.NotAfter, certificate.NotAfter);

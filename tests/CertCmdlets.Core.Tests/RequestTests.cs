@@ -84,7 +84,7 @@ namespace CertCmdlets.Core.Tests
             _temp.WriteText("req.csr", request.Pem);
 
             // Country normalized (gb -> GB); most specific first; multiple OUs in the order given, reversed for display.
-            const string expectedSubject = "CN=www.example.com, OU=Web, OU=IT, O=Example Ltd, L=London, S=Greater London, C=GB";
+            const string expectedSubject = "CN=www.example.com, OU=Web, OU=IT, O=Example Ltd, L=London, ST=Greater London, C=GB";
             Assert.Equal(expectedSubject, request.Subject);
             string opensslSubject = OpenSslMaker.Field(OpenSsl.Expect(_temp.Path, "req", "-in", "req.csr", "-noout", "-subject", "-nameopt", "RFC2253").Output, "subject");
             Assert.Equal("CN=www.example.com,OU=Web,OU=IT,O=Example Ltd,L=London,ST=Greater London,C=GB", opensslSubject);
@@ -98,9 +98,9 @@ namespace CertCmdlets.Core.Tests
             Assert.Equal(new[] { "admin@example.com" }, request.EmailAddresses);
             Assert.Equal("www.example.com", request.CommonName);
 
-            // .NET's own PKCS#10 reader checks the signature and shows the subject the Windows way.
+            // .NET's own PKCS#10 reader checks the signature and shows the subject the Windows way (S= where we write ST=).
             CertificateRequest loaded = CertificateRequest.LoadSigningRequestPem(request.Pem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
-            Assert.Equal(loaded.SubjectName.Name, request.Subject);
+            Assert.Equal(DistinguishedNameParts.WithStateLabel(loaded.SubjectName.Name), request.Subject);
             X509SubjectAlternativeNameExtension san = loaded.CertificateExtensions.OfType<X509SubjectAlternativeNameExtension>().Single();
             Assert.Equal(request.DnsNames, san.EnumerateDnsNames());
             Assert.Equal(request.IpAddresses.Select(IPAddress.Parse), san.EnumerateIPAddresses());

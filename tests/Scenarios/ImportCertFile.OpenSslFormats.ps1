@@ -56,7 +56,7 @@ function Assert-Certificate {
     # One imported object against what openssl read.
     param($Imported, $Expected, [string] $FromFile, [string] $KeyAlgorithm)
 
-    Assert-Equal 'CertCmdlets.Core.CertificateInfo' $Imported.PSObject.TypeNames[0] 'Import-CertFile emits certificate objects'
+    Assert-Equal 'CertCmdlets.CertificateInfo' $Imported.PSObject.TypeNames[0] 'Import-CertFile emits certificate objects'
     Assert-Equal $Expected.Thumbprint $Imported.Thumbprint "the thumbprint of $($Expected.Name) read from '$FromFile' should be the SHA-1 openssl computes"
     Assert-Equal $Expected.Serial $Imported.SerialNumber.TrimStart('0') "the serial number of $($Expected.Name) should be the one openssl prints (hex, leading zeros aside)"
     Assert-Equal $Expected.Subject ($Imported.Subject -replace ', ', ',') 'the subject in the order openssl prints it (RFC 2253: the reverse of the encoding)'

@@ -69,7 +69,7 @@ Assert-Match $keyText '-----BEGIN PRIVATE KEY-----' 'without -KeyPassword the ke
 
 # The object.
 Assert-Count 1 $request 'New-CertRequest should emit one request object'
-Assert-Equal 'CertCmdlets.Core.CertificateRequestInfo' $request.PSObject.TypeNames[0] 'the output type'
+Assert-Equal 'CertCmdlets.CertificateRequestInfo' $request.PSObject.TypeNames[0] 'the output type'
 Assert-Equal $requestFile $request.RequestPath 'RequestPath should be the full path of the .csr written'
 Assert-Equal $keyFile $request.KeyPath 'KeyPath should be the full path of the .key written'
 Assert-True $request.HasPrivateKey 'the request object carries its new key'

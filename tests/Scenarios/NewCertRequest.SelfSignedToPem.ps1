@@ -38,7 +38,7 @@ $password = 'correct horse battery staple'
 # --- The certificate object ---------------------------------------------------------------------------------------
 $certificate = New-CertRequest -CommonName 'intranet.example.com' -DnsName 'intranet.example.net' -SelfSign -ValidDays 30
 Assert-Count 1 $certificate 'New-CertRequest -SelfSign should emit one certificate'
-Assert-Equal 'CertCmdlets.Core.CertificateInfo' $certificate.PSObject.TypeNames[0] 'the output type of -SelfSign'
+Assert-Equal 'CertCmdlets.CertificateInfo' $certificate.PSObject.TypeNames[0] 'the output type of -SelfSign'
 Assert-True $certificate.HasPrivateKey 'a new self-signed certificate carries its key'
 Assert-Equal 'intranet.example.com' $certificate.CommonName 'CommonName'
 Assert-Equal $certificate.Subject $certificate.Issuer 'a self-signed certificate is its own issuer'

@@ -106,7 +106,7 @@ Assert-FileMode $certificateFile '644' 'certificates are public'
 # The object.
 Assert-Count 1 $imported 'Import-PfxAsPem -OutputDirectory emits the one leaf'
 $leaf = $imported[0]
-Assert-Equal 'CertCmdlets.Core.CertificateInfo' $leaf.PSObject.TypeNames[0] 'the output type'
+Assert-Equal 'CertCmdlets.CertificateInfo' $leaf.PSObject.TypeNames[0] 'the output type'
 Assert-Equal $leafThumbprint $leaf.Thumbprint 'the leaf is the certificate whose public key matches the key (openssl''s fingerprint)'
 Assert-Equal 'www.example.com' $leaf.CommonName 'the leaf''s common name'
 Assert-True $leaf.HasPrivateKey 'the leaf carries its key'

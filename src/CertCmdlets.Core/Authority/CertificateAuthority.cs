@@ -1,4 +1,5 @@
 using System;
+using CertCmdlets.Core.Certificates;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
@@ -174,7 +175,7 @@ namespace CertCmdlets.Core.Authority
             byte[] signature = signer.Sign(tbs.GetDerEncoded(), hash);
             var structure = new X509CertificateStructure(tbs, signatureAlgorithm, new DerBitString(signature));
             byte[] der = structure.GetDerEncoded();
-            return new CertificateInfo(der, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der)));
+            return ParsedCertificate.Create(der, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der)));
         }
     }
 }

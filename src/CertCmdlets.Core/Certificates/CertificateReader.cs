@@ -117,7 +117,7 @@ namespace CertCmdlets.Core.Certificates
 
                 try
                 {
-                    return new List<CertificateInfo> { new CertificateInfo(data, X509CertificateStructure.GetInstance(sequence)) };
+                    return new List<CertificateInfo> { ParsedCertificate.Create(data, X509CertificateStructure.GetInstance(sequence)) };
                 }
                 catch (Exception ex) when (IsParseFailure(ex))
                 {
@@ -155,7 +155,7 @@ namespace CertCmdlets.Core.Certificates
                     der = first.GetDerEncoded();
                 }
 
-                return new CertificateInfo(der, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der)));
+                return ParsedCertificate.Create(der, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der)));
             }
             catch (Exception ex) when (IsParseFailure(ex))
             {
@@ -182,7 +182,7 @@ namespace CertCmdlets.Core.Certificates
                         if (item.ToAsn1Object() is Asn1Sequence sequence)
                         {
                             byte[] certificateDer = sequence.GetDerEncoded();
-                            certificates.Add(new CertificateInfo(certificateDer, X509CertificateStructure.GetInstance(sequence)));
+                            certificates.Add(ParsedCertificate.Create(certificateDer, X509CertificateStructure.GetInstance(sequence)));
                         }
                     }
                 }

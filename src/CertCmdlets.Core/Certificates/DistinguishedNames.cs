@@ -19,7 +19,7 @@ namespace CertCmdlets.Core.Certificates
             [X509Name.O.Id] = "O",
             [X509Name.OU.Id] = "OU",
             [X509Name.L.Id] = "L",
-            [X509Name.ST.Id] = "S",
+            [X509Name.ST.Id] = "ST",
             [X509Name.C.Id] = "C",
             [X509Name.Street.Id] = "STREET",
             [X509Name.EmailAddress.Id] = "E",
@@ -73,6 +73,55 @@ namespace CertCmdlets.Core.Certificates
             }
 
             return builder.ToString();
+        }
+
+        /// <summary>The parts of a name an administrator types into a request (O, OU, L, ST, C, E), first of each kind.</summary>
+        public static SubjectFields Fields(X509Name name)
+        {
+            string? organization = null;
+            string? locality = null;
+            string? state = null;
+            string? country = null;
+            string? email = null;
+            var units = new List<string>();
+            var sequence = (Asn1Sequence)name.ToAsn1Object();
+            for (int i = 0; i < sequence.Count; i++)
+            {
+                var rdn = Asn1Set.GetInstance(sequence[i]);
+                for (int j = 0; j < rdn.Count; j++)
+                {
+                    var attribute = AttributeTypeAndValue.GetInstance(rdn[j]);
+                    DerObjectIdentifier type = attribute.Type;
+                    if (type.Equals(X509Name.OU))
+                    {
+                        units.Add(ValueText(attribute.Value));
+                    }
+                    else if (type.Equals(X509Name.O))
+                    {
+                        organization ??= ValueText(attribute.Value);
+                    }
+                    else if (type.Equals(X509Name.L))
+                    {
+                        locality ??= ValueText(attribute.Value);
+                    }
+                    else if (type.Equals(X509Name.ST))
+                    {
+                        state ??= ValueText(attribute.Value);
+                    }
+                    else if (type.Equals(X509Name.C))
+                    {
+                        country ??= ValueText(attribute.Value);
+                    }
+                    else if (type.Equals(X509Name.EmailAddress))
+                    {
+                        email ??= ValueText(attribute.Value);
+                    }
+                }
+            }
+
+            return organization is null && units.Count == 0 && locality is null && state is null && country is null && email is null
+                ? SubjectFields.None
+                : new SubjectFields(organization, units.ToArray(), locality, state, country, email);
         }
 
         private static string ValueText(Asn1Encodable value) => value is IAsn1String text

@@ -99,19 +99,7 @@ namespace CertCmdlets.Core.Certificates
         }
 
         /// <summary>PEM text for DER bytes: 64-character lines, LF line ends, as OpenSSL writes it.</summary>
-        public static string Encode(string label, byte[] der)
-        {
-            string base64 = Convert.ToBase64String(der);
-            var builder = new StringBuilder(base64.Length + (base64.Length / 64) + (2 * label.Length) + 40);
-            builder.Append(BeginMarker).Append(label).Append(Dashes).Append('\n');
-            for (int i = 0; i < base64.Length; i += 64)
-            {
-                builder.Append(base64, i, Math.Min(64, base64.Length - i)).Append('\n');
-            }
-
-            builder.Append(EndMarker).Append(label).Append(Dashes).Append('\n');
-            return builder.ToString();
-        }
+        public static string Encode(string label, byte[] der) => PemText.Encode(label, der);
 
         /// <summary>PEM text with RFC 1421 headers (legacy encrypted keys).</summary>
         public static string Encode(string label, IEnumerable<KeyValuePair<string, string>> headers, byte[] der)

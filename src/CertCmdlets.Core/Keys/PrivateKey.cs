@@ -21,7 +21,7 @@ namespace CertCmdlets.Core.Keys
     /// benchmarks); EC keys as BouncyCastle parameters. Signatures are made by the platform. Nothing here is public,
     /// nothing prints the material: <see cref="ToString"/> names only the algorithm.
     /// </summary>
-    internal sealed class PrivateKey
+    internal sealed class PrivateKey : IPrivateKeyMaterial
     {
         private static readonly AlgorithmIdentifier s_rsaAlgorithm = new AlgorithmIdentifier(PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance);
 

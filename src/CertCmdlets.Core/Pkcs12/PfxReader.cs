@@ -286,7 +286,7 @@ namespace CertCmdlets.Core.Pkcs12
                     if (certBag.CertID.Equals(PkcsObjectIdentifiers.X509Certificate))
                     {
                         byte[] der = Asn1OctetString.GetInstance(certBag.CertValue).GetOctets();
-                        Certificates.Add(new CertificateInfo(der, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der))));
+                        Certificates.Add(ParsedCertificate.Create(der, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der))));
                     }
                 }
                 else if (type.Equals(PkcsObjectIdentifiers.KeyBag))

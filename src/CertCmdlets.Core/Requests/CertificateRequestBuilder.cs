@@ -39,6 +39,7 @@ namespace CertCmdlets.Core.Requests
                 request.GetDerEncoded(),
                 DistinguishedNames.Format(names.Subject, out _),
                 names.CommonName,
+                DistinguishedNames.Fields(names.Subject),
                 names.DnsNames,
                 names.IpAddresses.Select(ip => ip.ToString()).ToArray(),
                 names.EmailAddresses,
@@ -80,7 +81,8 @@ namespace CertCmdlets.Core.Requests
 
             byte[] signature = key.Sign(tbs.GetDerEncoded(), hash);
             var structure = new X509CertificateStructure(tbs, signatureAlgorithm, new DerBitString(signature));
-            var certificate = new CertificateInfo(structure.GetDerEncoded(), structure) { PrivateKey = key };
+            CertificateInfo certificate = ParsedCertificate.Create(structure.GetDerEncoded(), structure);
+            certificate.PrivateKey = key;
             if (options.ExistingKeyPath is not null)
             {
                 certificate.KeyPath = options.ExistingKeyPath;

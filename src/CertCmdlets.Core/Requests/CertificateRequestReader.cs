@@ -102,6 +102,7 @@ namespace CertCmdlets.Core.Requests
                 der,
                 subject,
                 commonName ?? string.Empty,
+                DistinguishedNames.Fields(info.Subject),
                 dnsNames.ToArray(),
                 ipAddresses.ToArray(),
                 emails.ToArray(),

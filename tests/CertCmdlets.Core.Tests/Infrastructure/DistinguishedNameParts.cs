@@ -15,7 +15,6 @@ namespace CertCmdlets.Core.Tests.Infrastructure
     {
         private static readonly Dictionary<string, string> s_windowsLabels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["ST"] = "S",
             ["emailAddress"] = "E",
             ["serialNumber"] = "SERIALNUMBER",
             ["street"] = "STREET",
@@ -101,6 +100,13 @@ namespace CertCmdlets.Core.Tests.Infrastructure
             rdns[rdns.Count - 1].Add(current.ToString());
             return Join(rdns);
         }
+
+        /// <summary>
+        /// A name as .NET's X509Certificate2 shows it, with the state written ST= as the core (and OpenSSL, RFC 4514)
+        /// write it instead of Windows' S=: the one label where the core differs from .NET.
+        /// </summary>
+        public static string WithStateLabel(string dotNetName) =>
+            System.Text.RegularExpressions.Regex.Replace(dotNetName, "(^|, | \\+ )S=", "$1ST=");
 
         private static IReadOnlyList<string> Join(List<List<string>> rdns) =>
             rdns.Select(rdn => string.Join(" + ", rdn.OrderBy(a => a, StringComparer.Ordinal))).ToList();

@@ -1,25 +1,27 @@
-using CertCmdlets.Core.Keys;
-
-namespace CertCmdlets.Core
+namespace CertCmdlets
 {
     /// <summary>
     /// A certificate signing request (PKCS#10) as the cmdlets pass it along: the names it asks for, its
     /// PEM text to paste into a CA's form, the files it was written to, and (held, never shown) its key.
+    /// Scripts name the type as <c>[CertCmdlets.CertificateRequestInfo]</c>.
     /// </summary>
     public sealed class CertificateRequestInfo
     {
-        internal CertificateRequestInfo(byte[] der, string subject, string commonName, string[] dnsNames, string[] ipAddresses, string[] emailAddresses, string keyAlgorithm, string signatureAlgorithm, PrivateKey? privateKey)
+        private readonly SubjectFields _subjectFields;
+
+        internal CertificateRequestInfo(byte[] der, string subject, string commonName, SubjectFields subjectFields, string[] dnsNames, string[] ipAddresses, string[] emailAddresses, string keyAlgorithm, string signatureAlgorithm, IPrivateKeyMaterial? key)
         {
             RawData = der;
             Subject = subject;
             CommonName = commonName;
+            _subjectFields = subjectFields;
             DnsNames = dnsNames;
             IpAddresses = ipAddresses;
             EmailAddresses = emailAddresses;
             KeyAlgorithm = keyAlgorithm;
             SignatureAlgorithm = signatureAlgorithm;
-            PrivateKey = privateKey;
-            Pem = Certificates.Pem.Encode("CERTIFICATE REQUEST", der);
+            Key = key;
+            Pem = PemText.Encode("CERTIFICATE REQUEST", der);
         }
 
         /// <summary>The requested subject, most specific part first.</summary>
@@ -27,6 +29,21 @@ namespace CertCmdlets.Core
 
         /// <summary>The requested common name (CN).</summary>
         public string CommonName { get; }
+
+        /// <summary>The requested organization (O), or null.</summary>
+        public string? Organization => _subjectFields.Organization;
+
+        /// <summary>The requested organizational units (OU).</summary>
+        public string[] OrganizationalUnit => (string[])_subjectFields.OrganizationalUnit.Clone();
+
+        /// <summary>The requested locality or city (L), or null.</summary>
+        public string? Locality => _subjectFields.Locality;
+
+        /// <summary>The requested state or province (ST), or null.</summary>
+        public string? State => _subjectFields.State;
+
+        /// <summary>The requested country code (C), or null.</summary>
+        public string? Country => _subjectFields.Country;
 
         /// <summary>The requested DNS names (subject alternative names).</summary>
         public string[] DnsNames { get; }
@@ -46,18 +63,18 @@ namespace CertCmdlets.Core
         /// <summary>The request as PEM text ("BEGIN CERTIFICATE REQUEST"), ready to paste into a CA's form.</summary>
         public string Pem { get; }
 
-        /// <summary>The file the request was written to.</summary>
+        /// <summary>The file the request was written to or read from.</summary>
         public string? RequestPath { get; internal set; }
 
         /// <summary>The private key file: written with the request, or the existing key that was reused.</summary>
         public string? KeyPath { get; internal set; }
 
         /// <summary>True when the object carries the request's private key.</summary>
-        public bool HasPrivateKey => PrivateKey is not null;
+        public bool HasPrivateKey => Key is not null;
 
         internal byte[] RawData { get; }
 
-        internal PrivateKey? PrivateKey { get; }
+        internal IPrivateKeyMaterial? Key { get; set; }
 
         /// <summary>The subject and key; never key material.</summary>
         public override string ToString() => $"{Subject} ({KeyAlgorithm} request)";

@@ -1,6 +1,6 @@
 using System;
 
-namespace CertCmdlets.Core.Chains
+namespace CertCmdlets
 {
     /// <summary>What Test-CertChain found for one leaf certificate. Every problem is a readable line.</summary>
     public sealed class ChainTestResult
@@ -32,7 +32,7 @@ namespace CertCmdlets.Core.Chains
         public DateTime NotAfter { get; }
 
         /// <summary>Days until the leaf expires.</summary>
-        public int DaysRemaining => (int)Math.Floor((NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalDays);
+        public int DaysRemaining => Renewal.DaysRemaining(NotAfter, DateTime.Now);
 
         /// <summary>The subjects of the path found, leaf's issuer first.</summary>
         public string[] Chain { get; }

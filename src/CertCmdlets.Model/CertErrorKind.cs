@@ -1,8 +1,8 @@
-namespace CertCmdlets.Core
+namespace CertCmdlets
 {
     /// <summary>
     /// What kind of failure a <see cref="CertCmdletsException"/> reports. The cmdlets map each kind to the
-    /// matching PowerShell ErrorCategory; the core stays free of PowerShell types.
+    /// matching PowerShell ErrorCategory; the engine stays free of PowerShell types.
     /// </summary>
     public enum CertErrorKind
     {
@@ -38,5 +38,14 @@ namespace CertCmdlets.Core
 
         /// <summary>The input uses a feature this module does not support.</summary>
         NotImplemented,
+
+        /// <summary>A server or program did not answer in time.</summary>
+        OperationTimeout,
+
+        /// <summary>A server or another party refused or failed (a CA, a web server).</summary>
+        ConnectionError,
+
+        /// <summary>Another run holds the resource (a lock).</summary>
+        ResourceBusy,
     }
 }

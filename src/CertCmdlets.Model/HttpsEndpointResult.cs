@@ -1,6 +1,6 @@
 using System;
 
-namespace CertCmdlets.Core.Tls
+namespace CertCmdlets
 {
     /// <summary>What Test-HttpsEndpoint found on a server: the certificates it sends and how clients will judge them.</summary>
     public sealed class HttpsEndpointResult
