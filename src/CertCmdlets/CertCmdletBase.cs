@@ -44,7 +44,13 @@ namespace CertCmdlets
         /// Input files: wildcards expanded for -Path, taken as written for -LiteralPath. Paths that match
         /// nothing or are not on the file system are reported (non-terminating) and skipped.
         /// </summary>
-        internal IEnumerable<string> ResolveInputPaths(IEnumerable<string> paths, bool literal)
+        internal IEnumerable<string> ResolveInputPaths(IEnumerable<string> paths, bool literal) => ResolveInputPaths(paths, literal, terminating: false);
+
+        /// <summary>
+        /// As <see cref="ResolveInputPaths(IEnumerable{string}, bool)"/>; with <paramref name="terminating"/>, a path that
+        /// matches nothing stops the command (a wrong argument, such as -TrustedRootPath, rather than one bad input).
+        /// </summary>
+        internal IEnumerable<string> ResolveInputPaths(IEnumerable<string> paths, bool literal, bool terminating)
         {
             foreach (string path in paths)
             {
@@ -69,21 +75,17 @@ namespace CertCmdlets
                 }
                 catch (ItemNotFoundException)
                 {
-                    WriteError(new ErrorRecord(
-                        new CertCmdletsException("FileNotFound", CertErrorKind.ObjectNotFound, path, $"No file matches '{path}'."),
-                        "FileNotFound",
-                        ErrorCategory.ObjectNotFound,
-                        path));
+                    Report(new CertCmdletsException("FileNotFound", CertErrorKind.ObjectNotFound, path, $"No file matches '{path}'. Check the path, or the wildcard."), terminating);
                     continue;
                 }
                 catch (CertCmdletsException ex)
                 {
-                    WriteCoreError(ex);
+                    Report(ex, terminating);
                     continue;
                 }
                 catch (Exception ex) when (ex is DriveNotFoundException || ex is ProviderNotFoundException || ex is NotSupportedException || ex is ArgumentException)
                 {
-                    WriteError(new ErrorRecord(ex, "PathInvalid", ErrorCategory.InvalidArgument, path));
+                    Report(new CertCmdletsException("PathInvalid", CertErrorKind.InvalidArgument, path, $"'{path}' is not a valid file system path: {ex.Message}", ex), terminating);
                     continue;
                 }
 
@@ -94,9 +96,20 @@ namespace CertCmdlets
             }
         }
 
+        private void Report(CertCmdletsException exception, bool terminating)
+        {
+            if (terminating)
+            {
+                ThrowCoreError(exception);
+            }
+
+            WriteCoreError(exception);
+        }
+
         /// <summary>
-        /// Certificates from files or directories (a CA bundle folder): every readable certificate file in a
-        /// directory, non-recursively. Unreadable files are warnings: a bundle folder often holds other files.
+        /// Certificates from files or directories (a CA bundle folder) named by an argument (-IntermediatePath,
+        /// -TrustedRootPath): every readable certificate file in a directory, non-recursively. A path that matches
+        /// nothing stops the command; unreadable files are warnings, since a bundle folder often holds other files.
         /// </summary>
         internal List<CertificateInfo> ReadCertificatePool(IEnumerable<string> paths)
         {
@@ -119,7 +132,7 @@ namespace CertCmdlets
 
         private IEnumerable<string> ResolveInputPathsOrDirectories(IEnumerable<string> paths)
         {
-            foreach (string path in ResolveInputPaths(paths, literal: false))
+            foreach (string path in ResolveInputPaths(paths, literal: false, terminating: true))
             {
                 if (!System.IO.Directory.Exists(path))
                 {

@@ -40,13 +40,12 @@ namespace CertCmdlets.Core.Keys
         /// <summary>Validates the user's words. Null means "the default".</summary>
         public static KeySpec Parse(string? algorithm, int? keySize, string? curve, string? hash)
         {
-            HashAlgorithmName hashName = ParseHash(hash);
             string algorithmText = (algorithm ?? "RSA").Trim();
             if (algorithmText.Equals("RSA", StringComparison.OrdinalIgnoreCase))
             {
                 if (curve is not null)
                 {
-                    throw Errors.KeyOptionConflict("-Curve applies to ECDSA keys. Use -KeyAlgorithm ECDSA with -Curve, or -KeySize with RSA.");
+                    throw Errors.KeyOptionConflict(curve, "-Curve applies to ECDSA keys. Use -KeyAlgorithm ECDSA with -Curve, or -KeySize with RSA.");
                 }
 
                 int size = keySize ?? DefaultRsaKeySize;
@@ -60,23 +59,41 @@ namespace CertCmdlets.Core.Keys
                     throw Errors.KeySizeUnsupported(size);
                 }
 
-                return new KeySpec(KeyAlgorithmKind.Rsa, size, string.Empty, hashName);
+                return new KeySpec(KeyAlgorithmKind.Rsa, size, string.Empty, ParseHash(hash));
             }
 
             if (algorithmText.Equals("ECDSA", StringComparison.OrdinalIgnoreCase) || algorithmText.Equals("EC", StringComparison.OrdinalIgnoreCase))
             {
                 if (keySize is not null)
                 {
-                    throw Errors.KeyOptionConflict("-KeySize applies to RSA keys. For ECDSA choose the size with -Curve P256, P384 or P521.");
+                    throw Errors.KeyOptionConflict(keySize, "-KeySize applies to RSA keys. For ECDSA choose the size with -Curve P256, P384 or P521.");
                 }
 
-                return new KeySpec(KeyAlgorithmKind.Ecdsa, 0, ParseCurve(curve), hashName);
+                string curveName = ParseCurve(curve);
+                return new KeySpec(KeyAlgorithmKind.Ecdsa, 0, curveName, hash is null ? HashForCurve(curveName) : ParseHash(hash));
             }
 
             throw Errors.KeyAlgorithmUnsupported(algorithmText);
         }
 
         /// <summary>Validates a hash name alone (for requests that reuse an existing key).</summary>
+        /// <summary>
+        /// The signature hash for a key when none was asked for: SHA-256 for RSA and P-256, and for the larger curves
+        /// the hash of matching strength (P-384 SHA-384, P-521 SHA-512), as RFC 5480 and the CA/Browser Forum pair them.
+        /// </summary>
+        public static HashAlgorithmName DefaultHashFor(PrivateKey key) =>
+            key.IsRsa ? HashAlgorithmName.SHA256 : HashForCurve(KeyDescriptions.Describe(key.PublicKeyInfo).Replace("ECDSA ", string.Empty));
+
+        /// <summary>-HashAlgorithm when given (checked), else the default for <paramref name="key"/>.</summary>
+        public static HashAlgorithmName HashFor(PrivateKey key, string? hash) => hash is null ? DefaultHashFor(key) : ParseHash(hash);
+
+        private static HashAlgorithmName HashForCurve(string curve) => curve switch
+        {
+            "P-384" => HashAlgorithmName.SHA384,
+            "P-521" => HashAlgorithmName.SHA512,
+            _ => HashAlgorithmName.SHA256,
+        };
+
         public static HashAlgorithmName ParseHash(string? hash)
         {
             string text = (hash ?? "SHA256").Trim().Replace("-", string.Empty).ToUpperInvariant();
