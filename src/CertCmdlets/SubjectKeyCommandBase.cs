@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Security;
 using CertCmdlets.Core;
 using CertCmdlets.Core.Export;
+using CertCmdlets.Core.Requests;
 
 namespace CertCmdlets
 {
@@ -104,7 +105,32 @@ namespace CertCmdlets
 
         #endregion
 
+        #region Overrides
+
+        /// <summary>
+        /// Checks the arguments given once for the whole call (country code, subject fields, key choice): a wrong one
+        /// stops the command with its own error, as PowerShell users expect of a bad argument, before any key is made.
+        /// </summary>
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                CertificateRequestOptions options = SubjectAndKeyOptions(string.Empty);
+                AddAll(options.EmailAddresses, ArgumentEmails);
+                CertificateRequestBuilder.CheckArguments(options);
+            }
+            catch (CertCmdletsException ex)
+            {
+                ThrowCoreError(ex);
+            }
+        }
+
+        #endregion
+
         #region Helpers for the derived cmdlets
+
+        /// <summary>E-mail addresses given as an argument (not from the pipeline), checked with the other arguments.</summary>
+        internal virtual IEnumerable<string>? ArgumentEmails => null;
 
         /// <summary>The subject and key options the user gave, with -KeyPath resolved against the PowerShell location.</summary>
         internal CertificateRequestOptions SubjectAndKeyOptions(string commonName)

@@ -152,24 +152,39 @@ namespace CertCmdlets.Core.Tests
 
             Assert.Null(written);
             Assert.Empty(_temp.Entries());
-            Assert.Equal(
-                new[] { "key.pem", "cert.pem", "fullchain.pem" },
-                asked.Select(a => Path.GetFileName(a.Target)));
-            Assert.Equal("Write private key (unencrypted)", asked[0].Action);
-            Assert.All(asked, a => Assert.StartsWith("Write ", a.Action, StringComparison.Ordinal));
+
+            // One question for the whole set (one -Confirm prompt, one -WhatIf line), naming every file.
+            (string target, string action) = Assert.Single(asked);
+            Assert.Equal(new[] { "key.pem", "cert.pem", "fullchain.pem" }, target.Split(", ").Select(Path.GetFileName));
+            Assert.Equal("Write private key (unencrypted), certificate and full chain (certificate and intermediates)", action);
         }
 
         [Fact]
-        public void ShouldProcessPartlyApproved_WritesOnlyTheApprovedFiles()
+        public void ShouldProcessApproved_WritesTheWholeSetAfterOneQuestion()
         {
             CertificateInfo certificate = NewCertificate("www.example.com");
+            int questions = 0;
 
-            CertificateInfo? written = PemOutput.WriteCertificate(certificate, PemExportTargets.InDirectory(_temp.Path, certificate), null, false, (target, _) => target.EndsWith("cert.pem", StringComparison.Ordinal), NullCoreLog.Instance);
+            CertificateInfo? written = PemOutput.WriteCertificate(certificate, PemExportTargets.InDirectory(_temp.Path, certificate), null, false, (_, _) => ++questions > 0, NullCoreLog.Instance);
 
-            Assert.Equal(new[] { "cert.pem" }, _temp.Entries());
+            Assert.Equal(1, questions);
+            Assert.Equal(new[] { "cert.pem", "fullchain.pem", "key.pem" }, _temp.Entries());
             Assert.Equal(_temp.File("cert.pem"), written!.CertificatePath);
-            Assert.Null(written.KeyPath);
-            Assert.Null(written.FullChainPath);
+            Assert.Equal(_temp.File("key.pem"), written.KeyPath);
+            Assert.Equal(_temp.File("fullchain.pem"), written.FullChainPath);
+        }
+
+        [Fact]
+        public void ReplacingFiles_IsAskedAsReplace()
+        {
+            CertificateInfo certificate = NewCertificate("www.example.com");
+            _temp.WriteText("cert.pem", "old\n");
+            string? action = null;
+
+            PemOutput.WriteCertificate(certificate, new PemExportTargets { CertificatePath = _temp.File("cert.pem") }, null, true, (_, a) => { action = a; return false; }, NullCoreLog.Instance);
+
+            Assert.Equal("Replace certificate", action);
+            Assert.Equal("old\n", File.ReadAllText(_temp.File("cert.pem")));
         }
 
         [Fact]
@@ -200,13 +215,13 @@ namespace CertCmdlets.Core.Tests
         }
 
         [Fact]
-        public void FailureAfterTheFirstFileIsInPlace_RemovesItAgain()
+        public void FileAppearingWhileAsked_IsOutputFileExists_AndNothingOfOursIsLeft()
         {
             CertificateInfo certificate = NewCertificate("www.example.com");
             string rival = _temp.File("cert.pem");
 
-            // Another process creates cert.pem after the checks, while the user is asked: the key already
-            // moved into place must be taken back, and the other process's file left alone.
+            // Another process creates cert.pem after the checks, while the user is asked: nothing of ours may be
+            // left (no key without its certificate), and the other process's file is left alone.
             CertCmdletsException error = CoreAssert.Throws("OutputFileExists", () => PemOutput.WriteCertificate(
                 certificate,
                 PemExportTargets.InDirectory(_temp.Path, certificate),
@@ -214,7 +229,7 @@ namespace CertCmdlets.Core.Tests
                 false,
                 (target, _) =>
                 {
-                    if (target == rival)
+                    if (target.Contains(rival, StringComparison.Ordinal))
                     {
                         File.WriteAllText(rival, "someone else's file\n");
                     }
@@ -229,7 +244,7 @@ namespace CertCmdlets.Core.Tests
         }
 
         [Fact]
-        public void FailureWithForce_PutsBackTheReplacedFile()
+        public void DirectoryAppearingWhileAsked_IsOutputPathIsDirectory_AndTheOldKeyIsKept()
         {
             CertificateInfo certificate = NewCertificate("www.example.com");
             string key = _temp.WriteText("key.pem", "the old key\n");
@@ -239,14 +254,14 @@ namespace CertCmdlets.Core.Tests
             }
 
             string blocked = _temp.File("cert.pem");
-            CertCmdletsException error = CoreAssert.Throws("FileWriteFailed", () => PemOutput.WriteCertificate(
+            CertCmdletsException error = CoreAssert.Throws("OutputPathIsDirectory", () => PemOutput.WriteCertificate(
                 certificate,
                 PemExportTargets.InDirectory(_temp.Path, certificate),
                 null,
                 true,
                 (target, _) =>
                 {
-                    if (target == blocked)
+                    if (target.Contains(blocked, StringComparison.Ordinal))
                     {
                         Directory.CreateDirectory(blocked);
                     }
@@ -278,7 +293,7 @@ namespace CertCmdlets.Core.Tests
                 false,
                 (target, _) =>
                 {
-                    if (target == rival)
+                    if (target.Contains(rival, StringComparison.Ordinal))
                     {
                         File.WriteAllText(rival, "rival\n");
                     }

@@ -20,9 +20,9 @@
                             leaves every byte (no new backup either).
     WhatIf                  -WhatIf writes nothing and emits nothing; where Start-Transcript exists (pwsh), the diff it
                             shows is checked too (the xunit host records it itself).
-    CertificateNameMismatch A certificate for another name is refused and nothing changes; -Force configures it with a
+    CertificateNameMismatch A certificate for another name is refused and nothing changes; -AllowNameMismatch configures it with a
                             warning.
-    CertificateKeyMismatch  The key of another certificate is refused and nothing changes; -Force warns.
+    CertificateKeyMismatch  The key of another certificate is refused and nothing changes, whatever the switches.
     KeyFileEncrypted        An encrypted key (httpd would prompt at start-up) is refused and nothing changes.
     ConfigTestFailed        A configuration that httpd's test rejects only once mod_ssl is loaded (a stock
                             <IfModule ssl_module> SSLSessionCache shmcb block without mod_socache_shmcb): every file is
@@ -590,14 +590,14 @@ switch ($Case) {
         Assert-NothingChanged $refused $before 'the certificate does not cover the name'
 
         # Warnings come back as WarningRecord objects among the output (3>&1).
-        $forcedOutput = Assert-NoError { $other | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -Force 3>&1 }
+        $forcedOutput = Assert-NoError { $other | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -AllowNameMismatch 3>&1 }
         $forced = @($forcedOutput | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] })
         $forcedWarnings = @($forcedOutput | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
-        Assert-Count 1 $forced '-Force configures it anyway'
-        Assert-True $forced[0].Changed '-Force changed the configuration'
-        Assert-Count 1 $forcedWarnings '-Force says what it overrode, once'
+        Assert-Count 1 $forced '-AllowNameMismatch configures it anyway'
+        Assert-True $forced[0].Changed '-AllowNameMismatch changed the configuration'
+        Assert-Count 1 $forcedWarnings '-AllowNameMismatch says what it overrode, once'
         Assert-Match "$($forcedWarnings[0])" 'other\.example\.test' 'the warning names the certificate'
-        Assert-Match "$($forcedWarnings[0])" '-Force' 'the warning says -Force overrode the check'
+        Assert-Match "$($forcedWarnings[0])" '-AllowNameMismatch' 'the warning names the switch that overrode the check'
         Assert-Match (Get-ConfigText $instance) ([regex]::Escape($other.FullChainPath)) 'the forced certificate is configured'
         Assert-ConfigTestPassed $instance 'the forced configuration is valid'
     }
@@ -608,13 +608,9 @@ switch ($Case) {
         $refused = Assert-ErrorId { Set-ApacheSsl $siteName -CertificateFile $certificate.FullChainPath -KeyFile $other.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 } 'CertificateKeyMismatch' -Category SecurityError
         Assert-NothingChanged $refused $before 'the key belongs to another certificate'
 
-        $forcedOutput = Assert-NoError { Set-ApacheSsl $siteName -CertificateFile $certificate.FullChainPath -KeyFile $other.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -Force 3>&1 }
-        $forced = @($forcedOutput | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] })
-        $forcedWarnings = @($forcedOutput | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
-        Assert-Count 1 $forced '-Force configures the pair anyway'
-        Assert-True $forced[0].Changed '-Force changed the configuration'
-        Assert-Count 1 $forcedWarnings '-Force says what it overrode, once'
-        Assert-Match "$($forcedWarnings[0])" '-Force' 'the warning says -Force overrode the check'
+        # httpd would not start with that pair: no switch configures it (not even the old -Force, which no longer exists).
+        $stillRefused = Assert-ErrorId { Set-ApacheSsl $siteName -CertificatePath $certificate.FullChainPath -KeyPath $other.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -AllowNameMismatch } 'CertificateKeyMismatch' -Category SecurityError
+        Assert-NothingChanged $stillRefused $before 'no override configures a key of another certificate'
     }
 
     'KeyFileEncrypted' {
@@ -625,8 +621,8 @@ switch ($Case) {
         $refused = Assert-ErrorId { $encrypted | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 } 'KeyFileEncrypted' -MessagePattern 'pass phrase'
         Assert-Equal $encrypted.KeyPath "$($refused.Errors[0].TargetObject)" 'the error targets the key file'
         Assert-NothingChanged $refused $before 'the key is encrypted'
-        $files = Assert-ErrorId { Set-ApacheSsl $siteName -CertificateFile $encrypted.FullChainPath -KeyFile $encrypted.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -Force } 'KeyFileEncrypted'
-        Assert-NothingChanged $files $before 'the key is encrypted, even with -Force (httpd could not start)'
+        $files = Assert-ErrorId { Set-ApacheSsl $siteName -CertificateFile $encrypted.FullChainPath -KeyFile $encrypted.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -AllowNameMismatch } 'KeyFileEncrypted'
+        Assert-NothingChanged $files $before 'the key is encrypted, even with an unrelated override (httpd could not start)'
     }
 
     'ConfigTestFailed' {

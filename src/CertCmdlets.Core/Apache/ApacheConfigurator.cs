@@ -18,6 +18,21 @@ namespace CertCmdlets.Core.Apache
     {
         private static readonly Version s_fullChainVersion = new Version(2, 4, 8);
 
+        /// <summary>
+        /// Checks the arguments a whole call shares (the configuration path, the listen address, and the server name
+        /// when it is given once), so a wrong one stops the command before any input is processed.
+        /// </summary>
+        public static void CheckArguments(string configPath, string? serverRoot, string? listenAddress, string? serverName)
+        {
+            if (serverName is not null)
+            {
+                HostNames.Normalize(serverName);
+            }
+
+            RequireLocalAddress(listenAddress);
+            ApacheLayout.Detect(configPath, serverRoot);
+        }
+
         /// <summary>Configures HTTPS for a site. Returns null when <paramref name="shouldProcess"/> declined (-WhatIf).</summary>
         public static ApacheChangeResult? SetSsl(ApacheSslOptions options, Func<string, string, bool> shouldProcess, ICoreLog log)
         {
@@ -140,47 +155,40 @@ namespace CertCmdlets.Core.Apache
                 }
             }
 
-            CertificateInfo loaded;
-            try
-            {
-                loaded = CertificateFiles.Load(options.FullChainFile ?? options.CertificateFile!, options.KeyFile, options.KeyPassword, options.ChainFile, log);
-            }
-            catch (CertCmdletsException ex) when (ex.ErrorId == "CertificateKeyMismatch" && options.Force)
-            {
-                log.Warning(ex.Message + " Configured anyway because of -Force.");
-                loaded = certificate ?? Certificates.CertificateReader.ReadFile(options.CertificateFile!)[0];
-            }
-            catch (CertCmdletsException ex) when (ex.ErrorId == "KeyPasswordRequired")
-            {
-                throw KeyFileEncrypted(options.KeyFile, ex);
-            }
-
-            if (PrivateKeyFile.IsEncrypted(options.KeyFile))
+            bool encrypted = PrivateKeyFile.IsEncrypted(options.KeyFile);
+            if (encrypted)
             {
                 // httpd's configuration test does not read keys: an encrypted one would stop httpd at start-up.
                 CertCmdletsException error = KeyFileEncrypted(options.KeyFile, null);
-                if (!options.Force)
+                if (!options.AllowEncryptedKey || options.KeyPassword is null)
                 {
-                    throw error;
+                    throw options.AllowEncryptedKey ? KeyFileEncryptedUnchecked(options.KeyFile) : error;
                 }
 
-                log.Warning(error.Message + " Configured anyway because of -Force: configure SSLPassPhraseDialog for it.");
+                log.Warning($"The key '{options.KeyFile}' is encrypted: httpd will ask for its pass phrase at every start. Configured anyway because of -AllowEncryptedKey: configure SSLPassPhraseDialog for it.");
             }
+
+            // The key must belong to the certificate (httpd would refuse to start): there is no override for that.
+            CertificateInfo loaded = CertificateFiles.Load(options.FullChainFile ?? options.CertificateFile!, options.KeyFile, options.KeyPassword, options.ChainFile, log);
 
             if (!HostNameMatcher.Covers(loaded, serverName))
             {
                 string names = string.Join(", ", loaded.DnsNames.Concat(loaded.IpAddresses));
                 CertCmdletsException error = Errors.CertificateDoesNotCoverServerName(loaded.Subject, serverName, names.Length == 0 ? "no names" : names);
-                if (!options.Force)
+                if (!options.AllowNameMismatch)
                 {
                     throw error;
                 }
 
-                log.Warning(error.Message + " Configured anyway because of -Force.");
+                log.Warning($"The certificate '{loaded.Subject}' does not cover '{serverName}' (it covers {(names.Length == 0 ? "no names" : names)}): browsers will refuse it. Configured anyway because of -AllowNameMismatch.");
             }
 
             return loaded;
         }
+
+        private static CertCmdletsException KeyFileEncryptedUnchecked(string keyFile) =>
+            new CertCmdletsException("KeyFileEncrypted", CertErrorKind.InvalidArgument, keyFile,
+                $"The key '{keyFile}' is encrypted, so it cannot be checked against the certificate without its password. Give it with -KeyPassword (it is used for the check only and never written).");
 
         private static CertCmdletsException KeyFileEncrypted(string keyFile, Exception? inner) =>
             new CertCmdletsException("KeyFileEncrypted", CertErrorKind.InvalidArgument, keyFile,

@@ -44,8 +44,11 @@ namespace CertCmdlets.Core.Apache
         /// <summary>Send Strict-Transport-Security.</summary>
         public bool Hsts { get; set; }
 
-        /// <summary>Configure even when the certificate does not match the key or the name (with a warning).</summary>
-        public bool Force { get; set; }
+        /// <summary>Configure a certificate that does not cover the server name (with a warning).</summary>
+        public bool AllowNameMismatch { get; set; }
+
+        /// <summary>Configure an encrypted key file (with a warning: httpd asks for its pass phrase at start-up).</summary>
+        public bool AllowEncryptedKey { get; set; }
 
         /// <summary>Gracefully restart httpd after a successful change.</summary>
         public bool Reload { get; set; }

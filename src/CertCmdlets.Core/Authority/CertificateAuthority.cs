@@ -46,6 +46,12 @@ namespace CertCmdlets.Core.Authority
             X509Name subject = CertificateRequestBuilder.AuthoritySubject(options, log);
             (PrivateKey key, HashAlgorithmName hash) = CertificateRequestBuilder.ObtainKey(options, log);
             PrivateKey signer = issuer?.PrivateKey ?? key;
+            if (options.HashAlgorithm is null)
+            {
+                // The hash follows the key that signs: an intermediate under a P-384 root is signed with SHA-384.
+                hash = KeySpec.DefaultHashFor(signer);
+            }
+
             X509Name issuerName = issuer?.Structure.Subject ?? subject;
 
             SubjectKeyIdentifier keyId = X509ExtensionUtilities.CreateSubjectKeyIdentifier(key.PublicKeyInfo);
@@ -78,7 +84,7 @@ namespace CertCmdlets.Core.Authority
             }
 
             RequireUsableAuthority(authority);
-            HashAlgorithmName hash = KeySpec.ParseHash(hashAlgorithm);
+            HashAlgorithmName hash = KeySpec.HashFor(authority.PrivateKey!, hashAlgorithm);
             string source = request.RequestPath ?? request.Subject;
             var csr = new Pkcs10CertificationRequest(request.RawData);
             CertificationRequestInfo info = csr.GetCertificationRequestInfo();
@@ -122,6 +128,21 @@ namespace CertCmdlets.Core.Authority
             certificate.Chain = new[] { authority }.Concat(authority.Chain.Where(c => !c.IsSelfIssued)).ToArray();
             log.Verbose($"'{authority.Subject}' signed '{certificate.Subject}' (serial {certificate.SerialNumber}), valid until {certificate.NotAfter:yyyy-MM-dd}.");
             return certificate;
+        }
+
+        /// <summary>
+        /// Checks what Approve-CertRequest is given once for all requests (the CA, the validity, the hash), so a wrong
+        /// argument stops the command before any request is read.
+        /// </summary>
+        public static void CheckSigningArguments(CertificateInfo authority, int validDays, string? hashAlgorithm)
+        {
+            if (validDays < 1 || validDays > 3650)
+            {
+                throw Errors.ValidDaysOutOfRange(validDays);
+            }
+
+            RequireUsableAuthority(authority);
+            KeySpec.HashFor(authority.PrivateKey!, hashAlgorithm);
         }
 
         private static void RequireUsableAuthority(CertificateInfo authority)

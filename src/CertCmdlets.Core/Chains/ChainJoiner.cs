@@ -16,6 +16,12 @@ namespace CertCmdlets.Core.Chains
 
         /// <summary>How long one download may take.</summary>
         public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>
+        /// Roots to trust instead of the system store (an internal CA's root): a chain that ends at one of them is
+        /// complete, and the root is a candidate issuer. Null: the system store.
+        /// </summary>
+        public IReadOnlyList<CertificateInfo>? TrustedRoots { get; set; }
     }
 
     /// <summary>Finds the leaves among the certificates given and puts each one's chain in order.</summary>
@@ -53,7 +59,12 @@ namespace CertCmdlets.Core.Chains
             List<CertificateInfo> leaves = FindLeaves(distinctInputs);
             var used = new HashSet<string>(StringComparer.Ordinal);
             var results = new List<CertificateInfo>();
-            IReadOnlyList<CertificateInfo>? systemRoots = null;
+            IReadOnlyList<CertificateInfo>? systemRoots = options.TrustedRoots;
+            foreach (CertificateInfo root in options.TrustedRoots ?? Array.Empty<CertificateInfo>())
+            {
+                pool.Add(root);
+            }
+
             foreach (CertificateInfo leaf in leaves)
             {
                 ChainPath path = ChainBuilder.Build(leaf, pool, null);
@@ -107,7 +118,7 @@ namespace CertCmdlets.Core.Chains
             CertificateInfo? root = systemRoots.FirstOrDefault(r => string.Equals(r.Subject, last.Issuer, StringComparison.OrdinalIgnoreCase) && CertificateFacts.IsSignedBy(last, r));
             if (root is not null)
             {
-                log.Verbose($"'{last.Subject}' is issued by '{root.Subject}', a trusted root of this machine: the chain needs nothing more.");
+                log.Verbose($"'{last.Subject}' is issued by '{root.Subject}', a trusted root: the chain needs nothing more.");
             }
 
             return root is not null;

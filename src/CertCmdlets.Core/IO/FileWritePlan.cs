@@ -65,6 +65,18 @@ namespace CertCmdlets.Core.IO
             _files.Add(new PlannedFile(fullPath, content, isPrivateKey, description));
         }
 
+        /// <summary>Drops the plan without writing: secret contents are cleared.</summary>
+        public void Discard()
+        {
+            foreach (PlannedFile file in _files)
+            {
+                if (file.IsPrivateKey)
+                {
+                    Array.Clear(file.Content, 0, file.Content.Length);
+                }
+            }
+        }
+
         /// <summary>Checks every target without writing anything; throws the first problem found.</summary>
         public void Validate()
         {

@@ -92,6 +92,68 @@ namespace CertCmdlets.Core.Requests
             return certificate;
         }
 
+        /// <summary>
+        /// Checks the options a user gives once for a whole call (subject fields, e-mail addresses, key choice), before
+        /// any input is processed, so a wrong argument stops the command instead of failing every input. The common
+        /// name and the DNS names and IP addresses, which may come from the pipeline, are checked per request.
+        /// </summary>
+        public static void CheckArguments(CertificateRequestOptions options)
+        {
+            RequestedNames.CountryValue(options.Country);
+            RequestedNames.SubjectValue("state", options.State, 128);
+            RequestedNames.SubjectValue("locality", options.Locality, 128);
+            RequestedNames.SubjectValue("organization", options.Organization, 64);
+            foreach (string unit in options.OrganizationalUnits)
+            {
+                RequestedNames.SubjectValue("organizational unit", unit, 64);
+            }
+
+            foreach (string email in options.EmailAddresses)
+            {
+                RequestedNames.CheckEmail(email);
+            }
+
+            if (options.ExistingKeyPath is null)
+            {
+                KeySpec.Parse(options.KeyAlgorithm, options.KeySize, options.Curve, options.HashAlgorithm);
+                return;
+            }
+
+            CheckKeyReuse(options);
+            if (options.HashAlgorithm is not null)
+            {
+                KeySpec.ParseHash(options.HashAlgorithm);
+            }
+        }
+
+        /// <summary>
+        /// Checks names given as arguments for a whole call: the common name when given, and every DNS name and IP
+        /// address (as the request would, without making it).
+        /// </summary>
+        public static void CheckNames(string? commonName, IEnumerable<string> dnsNames, IEnumerable<string> ipAddresses)
+        {
+            if (commonName is not null)
+            {
+                RequestedNames.SubjectValue("common name", commonName, 64);
+            }
+
+            foreach (string dnsName in dnsNames)
+            {
+                HostNames.Normalize(dnsName);
+            }
+
+            foreach (string ipText in ipAddresses)
+            {
+                if (!HostNames.TryParseIp(ipText, out _))
+                {
+                    throw Errors.IpAddressInvalid(ipText);
+                }
+            }
+        }
+
+        /// <summary>The error for a self-signed validity out of range (1 to 3650 days).</summary>
+        public static CertCmdletsException ValidDaysOutOfRange(int validDays) => Errors.ValidDaysOutOfRange(validDays);
+
         internal static (PrivateKey Key, HashAlgorithmName Hash) ObtainKey(CertificateRequestOptions options, ICoreLog log)
         {
             if (options.ExistingKeyPath is null)
@@ -101,13 +163,10 @@ namespace CertCmdlets.Core.Requests
                 return (PrivateKey.FromNative(NativeKeys.Generate(spec)), spec.Hash);
             }
 
-            if (options.KeyAlgorithm is not null || options.KeySize is not null || options.Curve is not null)
-            {
-                throw Errors.KeyOptionConflict("-KeyPath reuses an existing key, so -KeyAlgorithm, -KeySize and -Curve cannot be used with it. Leave them out, or leave out -KeyPath to make a new key.");
-            }
+            CheckKeyReuse(options);
 
-            HashAlgorithmName hash = KeySpec.ParseHash(options.HashAlgorithm);
             PrivateKey key = PrivateKeyReader.ReadFile(options.ExistingKeyPath, options.ExistingKeyPassword);
+            HashAlgorithmName hash = KeySpec.HashFor(key, options.HashAlgorithm);
             if (key.IsRsa ? key.SizeInBits < 2048 : key.SizeInBits < 256)
             {
                 throw Errors.KeyTooWeak(options.ExistingKeyPath, key.Description);
@@ -118,6 +177,14 @@ namespace CertCmdlets.Core.Requests
         }
 
         /// <summary>The validated subject of a CA certificate (no host-name rules, no alternative names).</summary>
+        private static void CheckKeyReuse(CertificateRequestOptions options)
+        {
+            if (options.KeyAlgorithm is not null || options.KeySize is not null || options.Curve is not null)
+            {
+                throw Errors.KeyOptionConflict((object?)options.KeyAlgorithm ?? (object?)options.KeySize ?? options.Curve!, "-KeyPath reuses an existing key, so -KeyAlgorithm, -KeySize and -Curve cannot be used with it. Leave them out, or leave out -KeyPath to make a new key.");
+            }
+        }
+
         internal static X509Name AuthoritySubject(CertificateRequestOptions options, ICoreLog log) =>
             RequestedNames.Validate(options, log, forAuthority: true).Subject;
 
@@ -217,15 +284,7 @@ namespace CertCmdlets.Core.Requests
                 var emails = new List<string>();
                 foreach (string email in options.EmailAddresses)
                 {
-                    string trimmed = email.Trim();
-                    int at = trimmed.IndexOf('@');
-                    if (at <= 0 || at != trimmed.LastIndexOf('@') || at == trimmed.Length - 1 || trimmed.Any(c => c <= ' ' || c > '~'))
-                    {
-                        throw Errors.EmailInvalid(email);
-                    }
-
-                    HostNames.Normalize(trimmed.Substring(at + 1));
-                    emails.Add(trimmed);
+                    emails.Add(CheckEmail(email));
                 }
 
                 var oids = new List<DerObjectIdentifier>();
@@ -255,7 +314,20 @@ namespace CertCmdlets.Core.Requests
                 return new RequestedNames(subject, commonName, dnsNames.ToArray(), ipAddresses, emails.ToArray(), generalNames.Count == 0 ? null : new GeneralNames(generalNames.ToArray()));
             }
 
-            private static string? CountryValue(string? country)
+            public static string CheckEmail(string email)
+            {
+                string trimmed = email.Trim();
+                int at = trimmed.IndexOf('@');
+                if (at <= 0 || at != trimmed.LastIndexOf('@') || at == trimmed.Length - 1 || trimmed.Any(c => c <= ' ' || c > '~'))
+                {
+                    throw Errors.EmailInvalid(email);
+                }
+
+                HostNames.Normalize(trimmed.Substring(at + 1));
+                return trimmed;
+            }
+
+            public static string? CountryValue(string? country)
             {
                 if (country is null)
                 {
@@ -272,7 +344,7 @@ namespace CertCmdlets.Core.Requests
                 return code;
             }
 
-            private static string? SubjectValue(string field, string? value, int maximumLength)
+            public static string? SubjectValue(string field, string? value, int maximumLength)
             {
                 if (value is null)
                 {

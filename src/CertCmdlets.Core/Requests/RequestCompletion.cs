@@ -18,7 +18,11 @@ namespace CertCmdlets.Core.Requests
         /// Completes <paramref name="request"/> with the certificates a CA returned (<paramref name="returned"/>, in any
         /// order, with intermediates) and optional extra intermediates. <paramref name="key"/> overrides the request's key.
         /// </summary>
-        public static CertificateInfo Complete(CertificateRequestInfo request, IReadOnlyList<CertificateInfo> returned, IReadOnlyList<CertificateInfo> intermediates, PrivateKeyFile? key, string source, ICoreLog log)
+        public static CertificateInfo Complete(CertificateRequestInfo request, IReadOnlyList<CertificateInfo> returned, IReadOnlyList<CertificateInfo> intermediates, PrivateKeyFile? key, string source, ICoreLog log) =>
+            Complete(request, returned, intermediates, new ChainJoinOptions(), key, source, log, default);
+
+        /// <summary>As above, with the chain options (trusted roots, downloads of missing issuers) and Ctrl+C.</summary>
+        public static CertificateInfo Complete(CertificateRequestInfo request, IReadOnlyList<CertificateInfo> returned, IReadOnlyList<CertificateInfo> intermediates, ChainJoinOptions chainOptions, PrivateKeyFile? key, string source, ICoreLog log, System.Threading.CancellationToken cancellation)
         {
             byte[] requestKey = new Pkcs10CertificationRequest(request.RawData).GetCertificationRequestInfo().SubjectPublicKeyInfo.GetDerEncoded();
             CertificateInfo? leaf = returned.FirstOrDefault(c => Org.BouncyCastle.Utilities.Arrays.AreEqual(c.PublicKeyInfo.GetDerEncoded(), requestKey));
@@ -45,7 +49,7 @@ namespace CertCmdlets.Core.Requests
 
             var inputs = new List<CertificateInfo> { leaf };
             inputs.AddRange(returned.Where(c => c != leaf));
-            CertificateInfo completed = ChainJoiner.Join(inputs, intermediates, new ChainJoinOptions(), log, default).First(c => c.Thumbprint == leaf.Thumbprint);
+            CertificateInfo completed = ChainJoiner.Join(inputs, intermediates, chainOptions, log, cancellation).First(c => c.Thumbprint == leaf.Thumbprint);
 
             if (key is not null)
             {

@@ -49,6 +49,7 @@ namespace CertCmdlets.Commands
         /// </summary>
         [Parameter(Mandatory = true)]
         [Alias("CA")]
+        [CertificateTransformation]
         public CertificateInfo? Authority { get; set; }
 
         /// <summary>
@@ -67,6 +68,19 @@ namespace CertCmdlets.Commands
         #endregion
 
         #region Overrides
+
+        /// <summary>Checks the CA, the validity and the hash once: a wrong one stops the command.</summary>
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                CertificateAuthority.CheckSigningArguments(Authority!, ValidDays, HashAlgorithm);
+            }
+            catch (CertCmdletsException ex)
+            {
+                ThrowCoreError(ex);
+            }
+        }
 
         /// <summary>Signs each request.</summary>
         protected override void ProcessRecord()

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Security;
 using CertCmdlets.Core;
 using CertCmdlets.Core.Certificates;
+using CertCmdlets.Core.Chains;
 using CertCmdlets.Core.Export;
 using CertCmdlets.Core.Requests;
 
@@ -25,6 +26,8 @@ namespace CertCmdlets.Commands
         private const string ObjectTextSet = "ObjectAndText";
         private const string PathFileSet = "RequestPathAndFile";
         private const string PathTextSet = "RequestPathAndText";
+
+        private readonly System.Threading.CancellationTokenSource _cancellation = new System.Threading.CancellationTokenSource();
 
         #region Parameters
 
@@ -77,6 +80,18 @@ namespace CertCmdlets.Commands
         public string[] IntermediatePath { get; set; } = Array.Empty<string>();
 
         /// <summary>
+        /// <para type="description">Root certificates to trust instead of the system store (files or directories), e.g. an internal CA's root: a chain that ends there is complete.</para>
+        /// </summary>
+        [Parameter]
+        public string[] TrustedRootPath { get; set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// <para type="description">Fetch missing intermediates from the certificate's caIssuers (AIA) URL.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Download { get; set; }
+
+        /// <summary>
         /// <para type="description">Directory to write cert.pem, key.pem, chain.pem and fullchain.pem into.</para>
         /// </summary>
         [Parameter]
@@ -91,6 +106,12 @@ namespace CertCmdlets.Commands
         #endregion
 
         #region Overrides
+
+        /// <summary>Ctrl+C: cancels a download in progress.</summary>
+        protected override void StopProcessing()
+        {
+            _cancellation.Cancel();
+        }
 
         /// <summary>Completes the request.</summary>
         protected override void ProcessRecord()
@@ -112,7 +133,8 @@ namespace CertCmdlets.Commands
                     returned = CertificateReader.ReadFile(source);
                 }
 
-                CertificateInfo completed = RequestCompletion.Complete(request, returned, ReadCertificatePool(IntermediatePath), key, source, Log);
+                var chainOptions = new ChainJoinOptions { Download = Download, TrustedRoots = TrustedRootPath.Length > 0 ? ReadCertificatePool(TrustedRootPath) : null };
+                CertificateInfo completed = RequestCompletion.Complete(request, returned, ReadCertificatePool(IntermediatePath), chainOptions, key, source, Log, _cancellation.Token);
                 if (OutputDirectory is null)
                 {
                     WriteObject(completed);
@@ -128,6 +150,10 @@ namespace CertCmdlets.Commands
             catch (CertCmdletsException ex)
             {
                 WriteCoreError(ex);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: PowerShell stops the pipeline.
             }
         }
 

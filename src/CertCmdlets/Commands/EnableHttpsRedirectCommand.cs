@@ -84,6 +84,19 @@ namespace CertCmdlets.Commands
 
         #region Overrides
 
+        /// <summary>Checks the configuration path and the listen address once: a wrong one stops the command.</summary>
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                ApacheConfigurator.CheckArguments(ResolveSingleInputPath(ConfigPath), ServerRoot is null ? null : ResolveSingleInputPath(ServerRoot), ListenAddress, null);
+            }
+            catch (CertCmdletsException ex)
+            {
+                ThrowCoreError(ex);
+            }
+        }
+
         /// <summary>Adds the redirect.</summary>
         protected override void ProcessRecord()
         {

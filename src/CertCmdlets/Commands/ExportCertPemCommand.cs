@@ -25,6 +25,7 @@ namespace CertCmdlets.Commands
         /// <para type="description">The certificate object to write (from Import-CertFile, New-CertRequest -SelfSign...).</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [CertificateTransformation]
         public CertificateInfo? InputObject { get; set; }
 
         /// <summary>

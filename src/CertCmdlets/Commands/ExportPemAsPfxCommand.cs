@@ -28,6 +28,7 @@ namespace CertCmdlets.Commands
         /// <para type="description">The certificate object, with its private key and chain.</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [CertificateTransformation]
         public CertificateInfo? InputObject { get; set; }
 
         /// <summary>

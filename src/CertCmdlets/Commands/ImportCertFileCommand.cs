@@ -45,6 +45,7 @@ namespace CertCmdlets.Commands
         /// <para type="description">Certificate objects to pass through unchanged, so scripts can mix sources.</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [CertificateTransformation]
         public CertificateInfo[] InputObject { get; set; } = Array.Empty<CertificateInfo>();
 
         /// <summary>

@@ -33,6 +33,7 @@ namespace CertCmdlets.Commands
         /// <para type="description">Certificate objects: the leaf and any intermediates, in any order.</para>
         /// </summary>
         [Parameter(ValueFromPipeline = true)]
+        [CertificateTransformation]
         public CertificateInfo[] InputObject { get; set; } = Array.Empty<CertificateInfo>();
 
         /// <summary>
@@ -54,6 +55,12 @@ namespace CertCmdlets.Commands
         /// </summary>
         [Parameter]
         public string[] IntermediatePath { get; set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// <para type="description">Root certificates to trust instead of the system store (files or directories), e.g. an internal CA's root: a chain that ends there is complete, with no warning.</para>
+        /// </summary>
+        [Parameter]
+        public string[] TrustedRootPath { get; set; } = Array.Empty<string>();
 
         /// <summary>
         /// <para type="description">Keep the self-signed root at the end of the chain (servers need not send it).</para>
@@ -122,7 +129,13 @@ namespace CertCmdlets.Commands
             try
             {
                 List<CertificateInfo> pool = ReadCertificatePool(IntermediatePath);
-                var options = new ChainJoinOptions { IncludeRoot = IncludeRoot, Download = Download, DownloadTimeout = TimeSpan.FromSeconds(TimeoutSeconds) };
+                var options = new ChainJoinOptions
+                {
+                    IncludeRoot = IncludeRoot,
+                    Download = Download,
+                    DownloadTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                    TrustedRoots = TrustedRootPath.Length > 0 ? ReadCertificatePool(TrustedRootPath) : null,
+                };
                 IReadOnlyList<CertificateInfo> leaves = ChainJoiner.Join(_inputs, pool, options, Log, _cancellation!.Token);
                 if (OutFile is null)
                 {

@@ -42,6 +42,7 @@ namespace CertCmdlets.Commands
         /// <para type="description">The CA (with its key) that signs this one, making it an intermediate CA.</para>
         /// </summary>
         [Parameter]
+        [CertificateTransformation]
         public CertificateInfo? Issuer { get; set; }
 
         #endregion
@@ -60,7 +61,8 @@ namespace CertCmdlets.Commands
             }
             catch (CertCmdletsException ex)
             {
-                WriteCoreError(ex);
+                // One CA per call, from arguments only: whatever is wrong stops the command.
+                ThrowCoreError(ex);
             }
         }
 

@@ -66,6 +66,27 @@ namespace CertCmdlets.Commands
 
         #region Overrides
 
+        /// <summary>Checks the arguments given once for the whole call; a wrong one stops the command.</summary>
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (ParameterSetName == SelfSignedSet && (ValidDays < 1 || ValidDays > 3650))
+            {
+                ThrowCoreError(CertificateRequestBuilder.ValidDaysOutOfRange(ValidDays));
+            }
+
+            // Names given as arguments are bound by now; names from the pipeline are checked per input.
+            try
+            {
+                bool commonNameGiven = MyInvocation.BoundParameters.ContainsKey(nameof(CommonName));
+                CertificateRequestBuilder.CheckNames(commonNameGiven ? CommonName : null, DnsName, IpAddress);
+            }
+            catch (CertCmdletsException ex)
+            {
+                ThrowCoreError(ex);
+            }
+        }
+
         /// <summary>Creates the request or certificate for each input.</summary>
         protected override void ProcessRecord()
         {
@@ -94,6 +115,9 @@ namespace CertCmdlets.Commands
         #endregion
 
         #region Private helpers
+
+        /// <inheritdoc/>
+        internal override System.Collections.Generic.IEnumerable<string>? ArgumentEmails => Email;
 
         private void WriteRequest(CertificateRequestOptions options)
         {

@@ -12,7 +12,7 @@ namespace CertCmdlets.Commands
     /// Makes sure mod_ssl is loaded, the Listen for the port exists exactly once, and the VirtualHost for the name and
     /// port exists and carries SSLEngine, SSLCertificateFile (the full chain on httpd 2.4.8+), SSLCertificateKeyFile and
     /// the TLS profile's directives. Edits keep every other byte of the files; running twice changes nothing. Refuses a
-    /// certificate that does not match its key or the name (override with -Force). Backs up each changed file, runs
+    /// certificate that does not match its key, and one that does not cover the name (-AllowNameMismatch overrides). Backs up each changed file, runs
     /// httpd's configuration test and restores everything when it fails. -WhatIf shows the diff and writes nothing.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "ApacheSsl", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
@@ -28,25 +28,36 @@ namespace CertCmdlets.Commands
         /// <para type="description">The certificate object, carrying its file paths (from Export-CertPem, Import-PfxAsPem -OutputDirectory).</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [CertificateTransformation]
         public CertificateInfo? InputObject { get; set; }
 
         /// <summary>
-        /// <para type="description">The certificate file, or the full chain file (leaf then intermediates).</para>
+        /// <para type="description">The certificate file (PEM), or the full chain file (leaf then intermediates). Binds CertificatePath (or Posh-ACME's CertFile) of piped objects.</para>
         /// </summary>
-        [Parameter(Mandatory = true, ParameterSetName = FilesSet)]
-        public string? CertificateFile { get; set; }
+        [Parameter(Mandatory = true, ParameterSetName = FilesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("CertificateFile", "CertFile")]
+        public string? CertificatePath { get; set; }
 
         /// <summary>
-        /// <para type="description">The private key file (unencrypted: httpd cannot prompt for a pass phrase at start).</para>
+        /// <para type="description">The private key file (unencrypted: httpd cannot prompt for a pass phrase at start). Binds KeyPath (or KeyFile) of piped objects.</para>
         /// </summary>
-        [Parameter(Mandatory = true, ParameterSetName = FilesSet)]
-        public string? KeyFile { get; set; }
+        [Parameter(Mandatory = true, ParameterSetName = FilesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("KeyFile")]
+        public string? KeyPath { get; set; }
 
         /// <summary>
-        /// <para type="description">The intermediates file, for httpd older than 2.4.8 (SSLCertificateChainFile).</para>
+        /// <para type="description">The intermediates file. httpd 2.4.8 and later take the full chain in SSLCertificateFile instead; older ones get it as SSLCertificateChainFile.</para>
         /// </summary>
-        [Parameter(ParameterSetName = FilesSet)]
-        public string? ChainFile { get; set; }
+        [Parameter(ParameterSetName = FilesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("ChainFile")]
+        public string? ChainPath { get; set; }
+
+        /// <summary>
+        /// <para type="description">The full chain file (leaf then intermediates), what httpd 2.4.8 and later take as SSLCertificateFile.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = FilesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullChainFile")]
+        public string? FullChainPath { get; set; }
 
         /// <summary>
         /// <para type="description">httpd's configuration: a main file, a site file, or a root such as /etc/apache2 or /etc/httpd.</para>
@@ -105,14 +116,39 @@ namespace CertCmdlets.Commands
         public string? HttpdPath { get; set; }
 
         /// <summary>
-        /// <para type="description">Configure even a certificate that does not match its key or the name (a warning says so).</para>
+        /// <para type="description">Configure a certificate that does not cover -ServerName (browsers will refuse it; a warning says so). For tests and migrations only.</para>
         /// </summary>
         [Parameter]
-        public SwitchParameter Force { get; set; }
+        public SwitchParameter AllowNameMismatch { get; set; }
+
+        /// <summary>
+        /// <para type="description">The password of an encrypted key file, with -AllowEncryptedKey: used only to check that the key belongs to the certificate.</para>
+        /// </summary>
+        [Parameter]
+        public SecureString? KeyPassword { get; set; }
+
+        /// <summary>
+        /// <para type="description">Configure an encrypted key file (httpd then asks for its pass phrase at start-up: configure SSLPassPhraseDialog). A warning says so.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowEncryptedKey { get; set; }
 
         #endregion
 
         #region Overrides
+
+        /// <summary>Checks the configuration path and the listen address and the name once: a wrong one stops the command.</summary>
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                ApacheConfigurator.CheckArguments(ResolveSingleInputPath(ConfigPath), ServerRoot is null ? null : ResolveSingleInputPath(ServerRoot), ListenAddress, ServerName);
+            }
+            catch (CertCmdletsException ex)
+            {
+                ThrowCoreError(ex);
+            }
+        }
 
         /// <summary>Configures the site for each certificate.</summary>
         protected override void ProcessRecord()
@@ -127,12 +163,15 @@ namespace CertCmdlets.Commands
                     Port = Port,
                     ListenAddress = ListenAddress,
                     Certificate = InputObject,
-                    CertificateFile = CertificateFile is null ? null : ResolveSingleInputPath(CertificateFile),
-                    KeyFile = KeyFile is null ? null : ResolveSingleInputPath(KeyFile),
-                    ChainFile = ChainFile is null ? null : ResolveSingleInputPath(ChainFile),
+                    CertificateFile = CertificatePath is null ? null : ResolveSingleInputPath(CertificatePath),
+                    FullChainFile = FullChainPath is null ? null : ResolveSingleInputPath(FullChainPath),
+                    KeyFile = KeyPath is null ? null : ResolveSingleInputPath(KeyPath),
+                    ChainFile = ChainPath is null ? null : ResolveSingleInputPath(ChainPath),
                     TlsProfile = TlsProfile,
                     Hsts = Hsts,
-                    Force = Force,
+                    AllowNameMismatch = AllowNameMismatch,
+                    AllowEncryptedKey = AllowEncryptedKey,
+                    KeyPassword = KeyPassword,
                     Reload = Reload,
                     HttpdPath = HttpdPath,
                 };

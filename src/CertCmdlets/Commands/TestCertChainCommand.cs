@@ -30,6 +30,7 @@ namespace CertCmdlets.Commands
         /// <para type="description">Certificate objects to test (their Chain is used).</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [CertificateTransformation]
         public CertificateInfo[] InputObject { get; set; } = Array.Empty<CertificateInfo>();
 
         /// <summary>

@@ -185,8 +185,9 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         [Fact]
-        public void KeyOfAnotherCertificate_IsCertificateKeyMismatch_AndForceConfiguresWithAWarning()
+        public void KeyOfAnotherCertificate_IsCertificateKeyMismatch_WithNoOverride()
         {
+            // httpd refuses to start with a key that does not belong to the certificate: no switch configures that pair.
             SmallSite();
             CertificateInfo certificate = ApacheKit.Certificate(Path.Combine(Certificates, "right"), "www.example.com");
             CertificateInfo other = ApacheKit.Certificate(Path.Combine(Certificates, "other"), "www.example.com");
@@ -194,18 +195,14 @@ namespace CertCmdlets.Core.Tests.Apache
             var options = new ApacheSslOptions { ConfigPath = Apache2, ServerName = "www.example.com", CertificateFile = certificate.CertificatePath, KeyFile = other.KeyPath, HttpdPath = NoHttpd };
 
             CoreAssert.Throws("CertificateKeyMismatch", () => ApacheConfigurator.SetSsl(options, ApacheKit.Yes, new RecordingLog()));
+            options.AllowNameMismatch = true;
+            options.AllowEncryptedKey = true;
+            CoreAssert.Throws("CertificateKeyMismatch", () => ApacheConfigurator.SetSsl(options, ApacheKit.Yes, new RecordingLog()));
             Assert.Empty(before.Differences(TreeSnapshot.Take(Path.Combine(_temp.Path, "conf"))));
-
-            var log = new RecordingLog();
-            options.Force = true;
-            ApacheChangeResult result = ApacheConfigurator.SetSsl(options, ApacheKit.Yes, log)!;
-
-            Assert.True(result.Changed);
-            Assert.Contains(log.Warnings, w => w.Contains("-Force", StringComparison.Ordinal) && w.Contains(other.KeyPath!, StringComparison.Ordinal));
         }
 
         [Fact]
-        public void CertificateThatDoesNotCoverTheServerName_IsCertificateNameMismatch_AndForceConfiguresWithAWarning()
+        public void CertificateThatDoesNotCoverTheServerName_IsCertificateNameMismatch_AndAllowNameMismatchConfiguresWithAWarning()
         {
             SmallSite();
             CertificateInfo certificate = ApacheKit.Certificate(Certificates, "other.example.net");
@@ -219,9 +216,9 @@ namespace CertCmdlets.Core.Tests.Apache
 
             var log = new RecordingLog();
             ApacheSslOptions options = ApacheKit.SslOptions(Apache2, "www.example.com", certificate, NoHttpd);
-            options.Force = true;
+            options.AllowNameMismatch = true;
             Assert.True(ApacheConfigurator.SetSsl(options, ApacheKit.Yes, log)!.Changed);
-            Assert.Contains(log.Warnings, w => w.Contains("www.example.com", StringComparison.Ordinal) && w.Contains("-Force", StringComparison.Ordinal));
+            Assert.Contains(log.Warnings, w => w.Contains("www.example.com", StringComparison.Ordinal) && w.Contains("-AllowNameMismatch", StringComparison.Ordinal));
         }
 
         [Fact]
@@ -242,13 +239,20 @@ namespace CertCmdlets.Core.Tests.Apache
             Assert.Equal(encrypted, error.Target);
             Assert.Empty(before.Differences(TreeSnapshot.Take(Path.Combine(_temp.Path, "conf"))));
 
+            // The password alone checks the pair but does not allow the encrypted file; -AllowEncryptedKey alone cannot check it.
+            options.KeyPassword = password;
+            CoreAssert.Throws("KeyFileEncrypted", () => ApacheConfigurator.SetSsl(options, ApacheKit.Yes, new RecordingLog()));
+            options.KeyPassword = null;
+            options.AllowEncryptedKey = true;
+            CertCmdletsException unchecked_ = CoreAssert.Throws("KeyFileEncrypted", () => ApacheConfigurator.SetSsl(options, ApacheKit.Yes, new RecordingLog()));
+            Assert.Contains("-KeyPassword", unchecked_.Message, StringComparison.Ordinal);
+            Assert.Empty(before.Differences(TreeSnapshot.Take(Path.Combine(_temp.Path, "conf"))));
+
+            // Both: configured, with a warning that names the switch and what httpd will do.
             options.KeyPassword = password;
             var log = new RecordingLog();
-            Exception? withPassword = Record.Exception(() => ApacheConfigurator.SetSsl(options, ApacheKit.Yes, log));
-
-            bool refused = withPassword is CertCmdletsException { ErrorId: "KeyFileEncrypted" };
-            bool warned = log.Warnings.Any(w => w.Contains("pass phrase", StringComparison.OrdinalIgnoreCase) || w.Contains("encrypted", StringComparison.OrdinalIgnoreCase));
-            Assert.True(refused || warned, $"An encrypted key was configured with neither a refusal nor a warning (exception: {withPassword?.Message ?? "none"}; warnings: {string.Join(" | ", log.Warnings)}).");
+            Assert.True(ApacheConfigurator.SetSsl(options, ApacheKit.Yes, log)!.Changed);
+            Assert.Contains(log.Warnings, w => w.Contains("-AllowEncryptedKey", StringComparison.Ordinal) && w.Contains("pass phrase", StringComparison.Ordinal));
         }
 
         [Fact]
