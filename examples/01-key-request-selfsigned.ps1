@@ -6,8 +6,8 @@
 
 .DESCRIPTION
     Runs in a sandbox folder (by default sandbox/<time> under the checkout), never outside it.
-    Uses only what a plain PowerShell session has, so it runs in pwsh, in Windows PowerShell 5.1, and in
-    the bundled certcmdlets-host on machines without pwsh.
+    Uses only what a plain PowerShell session has, so it runs in pwsh and in Windows PowerShell 5.1
+    (run-example.sh installs pwsh as a dotnet tool where it is missing).
 #>
 [CmdletBinding()]
 param(

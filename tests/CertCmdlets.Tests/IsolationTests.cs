@@ -8,7 +8,7 @@ namespace CertCmdlets.Tests
 {
     /// <summary>
     /// BouncyCastle stays out of module import and out of other modules' way. Each test runs in its own
-    /// process (the script host), because what a process has loaded cannot be undone.
+    /// process (a real pwsh, as users run the module), because what a process has loaded cannot be undone.
     /// </summary>
     public sealed class IsolationTests
     {
@@ -17,12 +17,13 @@ namespace CertCmdlets.Tests
                 Where-Object { $_.GetName().Name -eq 'BouncyCastle.Cryptography' } |
                 ForEach-Object { 'BC|{0}|{1}|{2}' -f [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name, $_.Location, [System.Diagnostics.FileVersionInfo]::GetVersionInfo($_.Location).FileVersion }";
 
-        [Fact]
+        [PwshFact]
         public void ImportDoesNotLoadBouncyCastleAndFirstUseLoadsItPrivately()
         {
             using var directory = new TempDirectory();
             string script = Path.Combine(directory.Path, "probe.ps1");
             File.WriteAllText(script, $@"
+                Import-Module -Name '{Repository.Manifest.Replace("'", "''", StringComparison.Ordinal)}' -ErrorAction Stop
                 'IMPORTED'
                 {ListBouncyCastle}
                 $null = New-CertRequest -CommonName www.example.com -KeyAlgorithm ECDSA
@@ -30,9 +31,9 @@ namespace CertCmdlets.Tests
                 {ListBouncyCastle}
                 'CORE|' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([CertCmdlets.Commands.NewCertRequestCommand].Assembly).Name");
 
-            (int exitCode, string output, string error) = ScriptHost.Run(directory.Path, "-File", script);
+            (int exitCode, string output, string error) = Pwsh.RunFile(directory.Path, script);
 
-            Assert.True(exitCode == 0, $"host exited {exitCode}: {error}{output}");
+            Assert.True(exitCode == 0, $"pwsh exited {exitCode}: {error}{output}");
             string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             int imported = Array.IndexOf(lines, "IMPORTED");
             int used = Array.IndexOf(lines, "USED");
@@ -46,7 +47,7 @@ namespace CertCmdlets.Tests
             Assert.Equal(Path.Combine(Repository.Root, "module", "Dependencies", "BouncyCastle.Cryptography.dll"), parts[2]);
         }
 
-        [Fact]
+        [PwshFact]
         public void AnotherBouncyCastleLoadedFirstBreaksNeitherModule()
         {
             string other = OtherBouncyCastle();
@@ -54,6 +55,7 @@ namespace CertCmdlets.Tests
             string script = Path.Combine(directory.Path, "probe.ps1");
             File.WriteAllText(script, $@"
                 param([string] $OtherPath)
+                Import-Module -Name '{Repository.Manifest.Replace("'", "''", StringComparison.Ordinal)}' -ErrorAction Stop
                 # What Posh-ACME or Az.KeyVault would do: load their BouncyCastle into the default context first.
                 $other = [System.Reflection.Assembly]::LoadFrom($OtherPath)
                 $digest = [Activator]::CreateInstance($other.GetType('Org.BouncyCastle.Crypto.Digests.Sha256Digest'))
@@ -68,9 +70,9 @@ namespace CertCmdlets.Tests
                 'OTHER-AFTER|' + $digest2.AlgorithmName
                 {ListBouncyCastle}");
 
-            (int exitCode, string output, string error) = ScriptHost.Run(directory.Path, "-File", script, "-OtherPath", other);
+            (int exitCode, string output, string error) = Pwsh.RunFile(directory.Path, script, "-OtherPath", other);
 
-            Assert.True(exitCode == 0, $"host exited {exitCode}: {error}{output}");
+            Assert.True(exitCode == 0, $"pwsh exited {exitCode}: {error}{output}");
             string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             Assert.Contains("OTHER-BEFORE|SHA-256", lines);
             Assert.Contains("OURS|ECDSA P-256|True", lines);

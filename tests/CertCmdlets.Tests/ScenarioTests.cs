@@ -119,12 +119,50 @@ namespace CertCmdlets.Tests
         }
 
         [Fact]
-        public void AFailedAssertionFailsTheScenario()
+        public void AFailedShouldFailsTheScenarioWithItsMessageAndLine()
         {
-            using var session = new PowerShellSession(importModule: false);
-            PowerShellResult result = session.Run(". $args[0]; Assert-Equal 'GB' 'UK' 'the country code'", System.IO.Path.Combine(Repository.Scenarios, ScenarioScripts.AssertHelper));
+            // A scenario's Should, in the hosted session as under Invoke-Pester: the test fails, saying what was
+            // expected, what was found, why, and on which line of which script.
+            using var directory = new TempDirectory();
+            string script = System.IO.Path.Combine(directory.Path, "Example.ps1");
+            System.IO.File.WriteAllText(script, "param([string] $Country)\n$ErrorActionPreference = 'Stop'\n$Country | Should -BeExactly 'GB' -Because 'the suggested country code is GB'\n");
+            using var session = new PowerShellSession(importPester: true);
+
+            PowerShellResult result = session.RunWith("param($Script) & $Script -Country UK", new Hashtable { ["Script"] = script });
+
             var failure = Assert.Throws<Xunit.Sdk.XunitException>(() => ScenarioScripts.AssertRanToTheEnd("Example.ps1", result));
-            Assert.Contains("Expected 'GB' but got 'UK': the country code.", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("Expected strings to be the same, because the suggested country code is GB, but they were different.", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("Expected: 'GB'", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("But was:  'UK'", failure.Message, StringComparison.Ordinal);
+            Assert.True(failure.Message.Contains("Example.ps1:3", StringComparison.Ordinal), failure.Message);
+        }
+
+        [Fact]
+        public void APassingShouldLetsTheScenarioRunOn()
+        {
+            using var session = new PowerShellSession(importPester: true);
+
+            PowerShellResult result = session.Run("$ErrorActionPreference = 'Stop'; 'GB' | Should -BeExactly 'GB'; { throw 'x' } | Should -Throw -ExpectedMessage 'x'");
+
+            ScenarioScripts.AssertRanToTheEnd("Example.ps1", result);
+        }
+
+        [Fact]
+        public void TheHostedEngineHasTheCmdletsOfPwshAndPestersShould()
+        {
+            // Microsoft.PowerShell.SDK: the scenario scripts are written as for pwsh, with its Utility, Management and
+            // Security cmdlets, and Pester's Should.
+            string[] commands =
+            {
+                "Join-Path", "Test-Path", "Get-Content", "Set-Content", "Get-ChildItem", "New-Item", "Copy-Item", "Remove-Item", "Resolve-Path",
+                "Select-Object", "Sort-Object", "Out-String", "Get-FileHash", "ConvertTo-SecureString", "Start-Sleep", "Should",
+            };
+            using var session = new PowerShellSession(importPester: true);
+
+            PowerShellResult result = session.Run("$args | ForEach-Object { if (-not (Get-Command -Name $_ -ErrorAction SilentlyContinue)) { $_ } }", commands.Cast<object?>().ToArray());
+
+            result.AssertSuccess();
+            Assert.True(result.Output.Count == 0, "The hosted engine lacks: " + string.Join(", ", result.Output));
         }
 
         private static TheoryData<string, string> Invocations(bool needsOpenSsl)

@@ -26,9 +26,9 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $repositoryRoot = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..'))
-    $scenarioDirectory = [System.IO.Path]::Combine($repositoryRoot, 'tests', 'Scenarios')
-    Import-Module ([System.IO.Path]::Combine($repositoryRoot, 'CertCmdlets.psd1')) -Force -ErrorAction Stop
+    $repositoryRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '..' '..')).Path
+    $scenarioDirectory = Join-Path $repositoryRoot 'tests' 'Scenarios'
+    Import-Module (Join-Path $repositoryRoot 'CertCmdlets.psd1') -Force -ErrorAction Stop
 
     . (Join-Path $PSScriptRoot 'ScenarioRunner.ps1')
 
@@ -36,18 +36,16 @@ BeforeAll {
         # Every file under -Path with the SHA-256 of its bytes, sorted: equal snapshots mean nothing changed on disk.
         param([Parameter(Mandatory)][string] $Path)
 
-        $entries = foreach ($file in [System.IO.Directory]::EnumerateFiles($Path, '*', [System.IO.SearchOption]::AllDirectories)) {
-            [System.IO.Path]::GetRelativePath($Path, $file) + ' ' + [System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.IO.File]::ReadAllBytes($file)))
+        $entries = Get-ChildItem -LiteralPath $Path -Recurse -File -Force | ForEach-Object {
+            [System.IO.Path]::GetRelativePath($Path, $_.FullName) + ' ' + (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash
         }
 
-        $sorted = [string[]] @($entries)
-        [System.Array]::Sort($sorted, [System.StringComparer]::Ordinal)
-        return ($sorted -join "`n")
+        return (@($entries | Sort-Object) -join "`n")
     }
 
     function New-TestDirectory {
-        $path = [System.IO.Path]::Combine($TestDrive, [guid]::NewGuid().ToString('N'))
-        $null = [System.IO.Directory]::CreateDirectory($path)
+        $path = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $path -Force
         return $path
     }
 }
@@ -68,9 +66,9 @@ Describe 'Request -> Approve by an internal CA -> Complete -> fullchain' {
     It 'New-CertAuthority writes root.crt and a 0600 root.key and returns a CA with its key' {
         $root.IsCertificateAuthority | Should -BeTrue
         $root.HasPrivateKey | Should -BeTrue
-        [System.IO.File]::Exists([System.IO.Path]::Combine($ca, 'root.crt')) | Should -BeTrue
+        (Test-Path -LiteralPath (Join-Path $ca 'root.crt') -PathType Leaf) | Should -BeTrue
         if (-not ($PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows)) {
-            [System.IO.File]::GetUnixFileMode([System.IO.Path]::Combine($ca, 'root.key')) | Should -Be ([System.IO.UnixFileMode] 'UserRead, UserWrite')
+            (Get-Item -LiteralPath (Join-Path $ca 'root.key')).UnixFileMode | Should -Be ([System.IO.UnixFileMode] 'UserRead, UserWrite')
         }
 
         $intermediate.Issuer | Should -Be $root.Subject
@@ -83,30 +81,30 @@ Describe 'Request -> Approve by an internal CA -> Complete -> fullchain' {
         $signed.SerialNumber.Length | Should -Be 32
 
         $pasted = ("`n" + $root.ToPem() + "`n`n" + $signed.ToPem() + "`n" + $intermediate.ToPem()) -replace "`r?`n", "`r`n"
-        $site = [System.IO.Path]::Combine((New-TestDirectory), 'site')
+        $site = Join-Path (New-TestDirectory) 'site'
         $completed = $request | Complete-CertRequest -CertificateText $pasted -OutputDirectory $site
 
         $completed.Thumbprint | Should -Be $signed.Thumbprint
         $completed.HasPrivateKey | Should -BeTrue
         @($completed.Chain | ForEach-Object { $_.Thumbprint }) | Should -Be @($intermediate.Thumbprint)
-        [System.IO.File]::ReadAllText([System.IO.Path]::Combine($site, 'fullchain.pem')) | Should -BeExactly ($signed.ToPem() + $intermediate.ToPem())
-        Test-CertChain -Path ([System.IO.Path]::Combine($site, 'fullchain.pem')) -TrustedRootPath $root.CertificatePath -DnsName 'example.com' -Quiet | Should -BeTrue
+        (Get-Content -LiteralPath (Join-Path $site 'fullchain.pem') -Raw) | Should -BeExactly ($signed.ToPem() + $intermediate.ToPem())
+        Test-CertChain -Path (Join-Path $site 'fullchain.pem') -TrustedRootPath $root.CertificatePath -DnsName 'example.com' -Quiet | Should -BeTrue
     }
 
     It 'gives a chain that openssl verify -CAfile root.crt -untrusted intermediate.crt accepts' -Skip:$openSslMissing {
         $request = New-CertRequest -CommonName 'verify.example.com' -KeyAlgorithm ECDSA
         $signed = $request | Approve-CertRequest -Authority $intermediate
-        $site = [System.IO.Path]::Combine((New-TestDirectory), 'site')
+        $site = Join-Path (New-TestDirectory) 'site'
         $null = $request | Complete-CertRequest -CertificateText ($intermediate.ToPem() + $signed.ToPem()) -OutputDirectory $site
 
-        $verdict = & openssl verify -CAfile ([System.IO.Path]::Combine($ca, 'root.crt')) -untrusted ([System.IO.Path]::Combine($ca, 'intermediate.crt')) ([System.IO.Path]::Combine($site, 'cert.pem')) 2>&1
+        $verdict = & openssl verify -CAfile (Join-Path $ca 'root.crt') -untrusted (Join-Path $ca 'intermediate.crt') (Join-Path $site 'cert.pem') 2>&1
         $LASTEXITCODE | Should -Be 0 -Because "$verdict"
     }
 
     It 'refuses a CSR that asks for CA:TRUE with RequestAsksForCa' -Skip:$openSslMissing {
         $work = New-TestDirectory
-        $csr = [System.IO.Path]::Combine($work, 'ca-wish.csr')
-        $null = & openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ([System.IO.Path]::Combine($work, 'ca-wish.key')) -out $csr -subj '/CN=ca-wish.example.com' -addext 'basicConstraints=critical,CA:TRUE' 2>&1
+        $csr = Join-Path $work 'ca-wish.csr'
+        $null = & openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout (Join-Path $work 'ca-wish.key') -out $csr -subj '/CN=ca-wish.example.com' -addext 'basicConstraints=critical,CA:TRUE' 2>&1
         $before = Get-TestDirectorySnapshot $work
 
         $result = Approve-CertRequest -Path $csr -Authority $intermediate -ErrorVariable refused -ErrorAction SilentlyContinue
@@ -123,14 +121,14 @@ Describe 'Request -> Approve by an internal CA -> Complete -> fullchain' {
         $theirs = New-CertRequest -CommonName 'theirs.example.com' -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $intermediate
         $before = Get-TestDirectorySnapshot $work
 
-        $result = $mine | Complete-CertRequest -CertificateText $theirs.ToPem() -OutputDirectory ([System.IO.Path]::Combine($work, 'site')) -ErrorVariable mismatch -ErrorAction SilentlyContinue
+        $result = $mine | Complete-CertRequest -CertificateText $theirs.ToPem() -OutputDirectory (Join-Path $work 'site') -ErrorVariable mismatch -ErrorAction SilentlyContinue
 
         $result | Should -BeNullOrEmpty
         $mismatch.Count | Should -Be 1
         $mismatch[0].FullyQualifiedErrorId | Should -Be 'CertificateRequestMismatch,CertCmdlets.Commands.CompleteCertRequestCommand'
         $mismatch[0].Exception.Message | Should -Match 'theirs\.example\.com'
         Get-TestDirectorySnapshot $work | Should -Be $before
-        [System.IO.Directory]::Exists([System.IO.Path]::Combine($work, 'site')) | Should -BeFalse
+        (Test-Path -LiteralPath (Join-Path $work 'site') -PathType Container) | Should -BeFalse
     }
 
     It 'refuses a certificate missing a requested name with CertificateNamesMismatch and writes nothing' {
@@ -139,7 +137,7 @@ Describe 'Request -> Approve by an internal CA -> Complete -> fullchain' {
         $fewer = New-CertRequest -CommonName 'www.example.com' -KeyPath $asked.KeyPath | Approve-CertRequest -Authority $intermediate
         $before = Get-TestDirectorySnapshot $work
 
-        $result = $asked | Complete-CertRequest -CertificateText $fewer.ToPem() -OutputDirectory ([System.IO.Path]::Combine($work, 'site')) -ErrorVariable names -ErrorAction SilentlyContinue
+        $result = $asked | Complete-CertRequest -CertificateText $fewer.ToPem() -OutputDirectory (Join-Path $work 'site') -ErrorVariable names -ErrorAction SilentlyContinue
 
         $result | Should -BeNullOrEmpty
         $names[0].FullyQualifiedErrorId | Should -Be 'CertificateNamesMismatch,CertCmdlets.Commands.CompleteCertRequestCommand'
@@ -154,8 +152,8 @@ Describe 'Join-CertChain' {
         $intermediate = New-CertAuthority -CommonName 'Join Issuing CA' -KeyAlgorithm ECDSA -Issuer $root
         $leaf = New-CertRequest -CommonName 'join.example.com' -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $intermediate
         $work = New-TestDirectory
-        $bundle = [System.IO.Path]::Combine($work, 'shuffled.pem')
-        [System.IO.File]::WriteAllText($bundle, $intermediate.ToPem() + $root.ToPem() + $leaf.ToPem() + $intermediate.ToPem())
+        $bundle = Join-Path $work 'shuffled.pem'
+        Set-Content -LiteralPath $bundle -Value ($intermediate.ToPem() + $root.ToPem() + $leaf.ToPem() + $intermediate.ToPem()) -NoNewline
     }
 
     It 'orders a shuffled bundle with a duplicate, root left out, and says so with -Verbose' {
@@ -176,15 +174,15 @@ Describe 'Join-CertChain' {
 
     It 'does not overwrite -OutFile without -Force (OutputFileExists) and leaves the file as it was' {
         $out = New-TestDirectory
-        $fullChain = [System.IO.Path]::Combine($out, 'fullchain.pem')
-        [System.IO.File]::WriteAllText($fullChain, 'the live file')
+        $fullChain = Join-Path $out 'fullchain.pem'
+        Set-Content -LiteralPath $fullChain -Value 'the live file' -NoNewline
         $before = Get-TestDirectorySnapshot $out
 
         { Join-CertChain -Path $bundle -OutFile $fullChain -ErrorAction Stop } | Should -Throw -ErrorId 'OutputFileExists,CertCmdlets.Commands.JoinCertChainCommand'
 
         Get-TestDirectorySnapshot $out | Should -Be $before
         $null = Join-CertChain -Path $bundle -OutFile $fullChain -Force
-        [System.IO.File]::ReadAllText($fullChain) | Should -BeExactly ($leaf.ToPem() + $intermediate.ToPem())
+        (Get-Content -LiteralPath $fullChain -Raw) | Should -BeExactly ($leaf.ToPem() + $intermediate.ToPem())
     }
 }
 
@@ -194,10 +192,10 @@ Describe 'Test-CertChain -Quiet' {
         $root = New-CertAuthority -CommonName 'Quiet Root CA' -KeyAlgorithm ECDSA -OutputDirectory $work -Name 'root'
         $intermediate = New-CertAuthority -CommonName 'Quiet Issuing CA' -KeyAlgorithm ECDSA -Issuer $root
         $leaf = New-CertRequest -CommonName '*.example.com' -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $intermediate -ValidDays 120
-        $fullChain = [System.IO.Path]::Combine($work, 'fullchain.pem')
-        [System.IO.File]::WriteAllText($fullChain, $leaf.ToPem() + $intermediate.ToPem())
-        $leafOnly = [System.IO.Path]::Combine($work, 'leaf.pem')
-        [System.IO.File]::WriteAllText($leafOnly, $leaf.ToPem())
+        $fullChain = Join-Path $work 'fullchain.pem'
+        Set-Content -LiteralPath $fullChain -Value ($leaf.ToPem() + $intermediate.ToPem()) -NoNewline
+        $leafOnly = Join-Path $work 'leaf.pem'
+        Set-Content -LiteralPath $leafOnly -Value ($leaf.ToPem()) -NoNewline
     }
 
     It 'is $true for a complete, trusted chain' {

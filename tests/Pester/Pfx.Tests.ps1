@@ -125,9 +125,9 @@ Describe 'Import-PfxAsPem and Export-PemAsPfx on pwsh' {
 
     It 'reports a truncated file as PfxFileInvalid' {
         Skip-WithoutOpenSsl
-        $bytes = [System.IO.File]::ReadAllBytes($pfx)
+        $bytes = Get-Content -LiteralPath $pfx -AsByteStream -Raw
         $truncated = Join-Path $work 'truncated.pfx'
-        [System.IO.File]::WriteAllBytes($truncated, [byte[]] $bytes[0..([int]($bytes.Length / 2) - 1)])
+        Set-Content -LiteralPath $truncated -Value ([byte[]] $bytes[0..([int]($bytes.Length / 2) - 1)]) -AsByteStream
         { Import-PfxAsPem -LiteralPath $truncated -Password $secure -ErrorAction Stop } |
             Should -Throw -ErrorId 'PfxFileInvalid,CertCmdlets.Commands.ImportPfxAsPemCommand'
     }
@@ -152,7 +152,7 @@ Describe 'Import-PfxAsPem and Export-PemAsPfx on pwsh' {
         $out = Join-Path $work 'out.pfx'
         $null = Export-PemAsPfx -CertificatePath $certificate -KeyPath $key -OutFile $out -Password $secure
         $loader = 'System.Security.Cryptography.X509Certificates.X509CertificateLoader' -as [type]
-        $bytes = [System.IO.File]::ReadAllBytes($out)
+        $bytes = Get-Content -LiteralPath $out -AsByteStream -Raw
         $loaded = if ($loader) { $loader::LoadPkcs12($bytes, $password, 'DefaultKeySet', $null) } else { [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($bytes, $password) }
         $loaded.HasPrivateKey | Should -BeTrue
         $info = Invoke-PesterOpenSsl -Arguments @('pkcs12', '-info', '-noout', '-in', $out) -PasswordOption '-passin'

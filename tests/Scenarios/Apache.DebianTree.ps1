@@ -1,63 +1,54 @@
 <#
 .SYNOPSIS
-    Set-ApacheSsl and Enable-HttpsRedirect on a copy of a stock Debian /etc/apache2 tree: a new site file in
-    sites-available, relative links in sites-enabled and mods-enabled as a2ensite and a2enmod make them, and a
-    configuration httpd accepts.
+    Set-ApacheSsl and Enable-HttpsRedirect on a copy of the Debian apache2 package's own /etc/apache2 tree: a new
+    site file in sites-available, relative links in sites-enabled and mods-enabled as a2ensite and a2enmod make them,
+    and a configuration httpd accepts.
 
 .DESCRIPTION
-    The tree comes from the shared corpus (debian_apache_2_4/default_vhost/apache2, beside the repository in
-    ../shared/apache-corpus) and is copied into the work directory; the corpus itself is never touched. The copy is
-    made runnable as a real server would be: the corpus stores its *-enabled symbolic links as small text files
-    naming their target, so they become links again; the modules the corpus leaves out (mpm_event, authz_core and
-    mod_ssl's dependencies, from /usr/lib/apache2/modules) get their mods-available/*.load files; and envvars points
+    The tree is the one the installed apache2 package put in /etc/apache2 (apache2.conf, ports.conf, envvars, the
+    *-available folders and the relative links of the *-enabled ones), copied into the work directory with its links
+    kept as links; /etc/apache2 itself is never touched. The copy is made runnable as a private server: envvars points
     the run, lock and log folders into the work directory. httpd -t (with the tree's envvars) passes before anything.
 
     Then Set-ApacheSsl -ConfigPath <copy> for www.example.test (port 443, which ports.conf already listens on for
     mod_ssl) must create sites-available/www.example.test-ssl.conf and the relative link to it in sites-enabled,
-    enable ssl and its dependencies with relative links, change no existing file, and pass httpd -t (which the
-    editor runs with the tree's envvars; the scenario runs it again itself). Enable-HttpsRedirect adds the port-80
-    site the same way. Both, run again, change nothing.
+    enable ssl and the modules its ssl.load depends on with relative links, change no existing file, and pass httpd -t
+    (which the editor runs with the tree's envvars; the scenario runs it again itself). Enable-HttpsRedirect adds the
+    port-80 site the same way. Both, run again, change nothing.
 
 .PARAMETER WorkDirectory
     An empty (or new) directory the scenario may fill.
 
-.PARAMETER CorpusDirectory
-    The apache-corpus folder; by default ../shared/apache-corpus beside the repository root.
+.PARAMETER PackageTree
+    The Debian tree to copy; by default the installed package's /etc/apache2.
 
 .PARAMETER RequireApache
-    Throw when Debian's apache2 or the corpus is missing instead of returning the skipped marker (implied by
-    CI=true, except on Windows).
+    Throw when Debian's apache2 is missing instead of returning the skipped marker (implied by CI=true, except on
+    Windows).
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)][string] $WorkDirectory,
-    [string] $CorpusDirectory = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..', 'shared', 'apache-corpus')),
+    [string] $PackageTree = '/etc/apache2',
     [switch] $RequireApache
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $httpdProgram = '/usr/sbin/apache2'
-$httpdModules = '/usr/lib/apache2/modules'
 $siteName = 'www.example.test'
 
-if (Test-ScenarioOnWindows) {
+if ($IsWindows) {
     return New-ScenarioSkipped -Reason "Debian's apache2 does not exist on Windows; the Apache scenarios run on Linux."
 }
 
-$corpusTree = [System.IO.Path]::Combine($CorpusDirectory, 'debian_apache_2_4', 'default_vhost', 'apache2')
-foreach ($needed in @(
-        @{ Present = [System.IO.File]::Exists($httpdProgram) -and [System.IO.Directory]::Exists($httpdModules); What = "Debian's apache2 ($httpdProgram)"; Fix = 'apt-get install apache2' }
-        @{ Present = [System.IO.File]::Exists([System.IO.Path]::Combine($corpusTree, 'apache2.conf')); What = "the Debian tree of the Apache corpus ($corpusTree)"; Fix = 'check out shared/ beside the repository' }
-    )) {
-    if (-not $needed.Present) {
-        if ($RequireApache -or $env:CI -eq 'true') {
-            throw "$($needed.What) is required for this scenario (CI=true or -RequireApache): $($needed.Fix)."
-        }
-
-        return New-ScenarioSkipped -Reason "$($needed.What) is missing; this scenario edits a Debian tree and runs httpd -t on it (under CI=true it fails instead)."
+if (-not (Test-Path -LiteralPath $httpdProgram -PathType Leaf) -or -not (Test-Path -LiteralPath (Join-Path $PackageTree 'apache2.conf') -PathType Leaf)) {
+    if ($RequireApache -or $env:CI -eq 'true') {
+        throw "Debian's apache2 ($httpdProgram and its $PackageTree) is required for this scenario (CI=true or -RequireApache): apt-get install apache2."
     }
+
+    return New-ScenarioSkipped -Reason "Debian's apache2 is not installed; this scenario edits a copy of its $PackageTree and runs httpd -t on it (under CI=true it fails instead)."
 }
 
 function Invoke-ScenarioNative {
@@ -76,54 +67,32 @@ function Invoke-ScenarioNative {
 }
 
 function Copy-DebianTree {
-    # Copies -Source to -Destination (files 644, folders 755); a file in a *-enabled folder whose whole content is
-    # '../<folder>/<file>' naming a file of the tree is the corpus's stand-in for a symbolic link: it becomes one.
+    # Copies -Source to -Destination: folders and files as they are, each symbolic link as the same relative link
+    # (a2enmod and a2ensite make relative ones; an absolute link would point the copy back into the real tree).
+    # Returns the number of links.
     param([Parameter(Mandatory)][string] $Source, [Parameter(Mandatory)][string] $Destination)
 
-    $directoryMode = [System.IO.UnixFileMode] 'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
-    $fileMode = [System.IO.UnixFileMode] 'UserRead, UserWrite, GroupRead, OtherRead'
-    $null = [System.IO.Directory]::CreateDirectory($Destination)
-    [System.IO.File]::SetUnixFileMode($Destination, $directoryMode)
-    foreach ($directory in [System.IO.Directory]::EnumerateDirectories($Source, '*', [System.IO.SearchOption]::AllDirectories)) {
-        $copy = [System.IO.Path]::Combine($Destination, [System.IO.Path]::GetRelativePath($Source, $directory))
-        $null = [System.IO.Directory]::CreateDirectory($copy)
-        [System.IO.File]::SetUnixFileMode($copy, $directoryMode)
+    Copy-Item -LiteralPath $Source -Destination $Destination -Recurse
+    # Copy-Item copies what a link points to: put each link back as the link it was.
+    $links = @(Get-ChildItem -LiteralPath $Source -Recurse -Force | Where-Object LinkType -EQ 'SymbolicLink')
+    foreach ($link in $links) {
+        $copy = Join-Path $Destination ([System.IO.Path]::GetRelativePath($Source, $link.FullName))
+        Remove-Item -LiteralPath $copy -Recurse -Force
+        $null = New-Item -ItemType SymbolicLink -Path $copy -Value $link.LinkTarget
     }
 
-    $links = 0
-    foreach ($file in [System.IO.Directory]::EnumerateFiles($Source, '*', [System.IO.SearchOption]::AllDirectories)) {
-        $relative = [System.IO.Path]::GetRelativePath($Source, $file)
-        $copy = [System.IO.Path]::Combine($Destination, $relative)
-        $folder = [System.IO.Path]::GetFileName([System.IO.Path]::GetDirectoryName($file))
-        $content = [System.IO.File]::ReadAllText($file).Trim()
-        $target = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($file), $content))
-        if ($folder.EndsWith('-enabled') -and $content -match '^\.\./[\w.-]+/[\w.-]+$' -and [System.IO.File]::Exists($target)) {
-            $null = [System.IO.File]::CreateSymbolicLink($copy, $content)
-            $links++
-        }
-        else {
-            [System.IO.File]::Copy($file, $copy)
-            [System.IO.File]::SetUnixFileMode($copy, $fileMode)
-        }
-    }
-
-    return $links
-}
-
-function New-RelativeLink {
-    # As a2enmod does: <tree>/mods-enabled/<name> -> ../mods-available/<name>.
-    param([Parameter(Mandatory)][string] $Tree, [Parameter(Mandatory)][string] $Name)
-
-    $null = [System.IO.File]::CreateSymbolicLink([System.IO.Path]::Combine($Tree, 'mods-enabled', $Name), "../mods-available/$Name")
+    @($links | Where-Object { [System.IO.Path]::IsPathRooted($_.LinkTarget) } | ForEach-Object FullName) | Should -BeNullOrEmpty -Because 'the package makes relative links'
+    return $links.Count
 }
 
 function Assert-RelativeLink {
+    # -Path is a symbolic link whose target is exactly the relative -Target, and it resolves to a file.
     param([Parameter(Mandatory)][string] $Path, [Parameter(Mandatory)][string] $Target, [Parameter(Mandatory)][string] $Because)
 
-    $info = [System.IO.FileInfo]::new($Path)
-    Assert-True $info.Exists "'$Path' exists: $Because"
-    Assert-Equal $Target $info.LinkTarget "'$Path' is a relative symbolic link to '$Target': $Because"
-    Assert-True ([System.IO.File]::Exists([System.IO.Path]::GetFullPath([System.IO.Path]::Combine($info.DirectoryName, $Target)))) "the link '$Path' resolves: $Because"
+    $item = Get-Item -LiteralPath $Path -Force
+    $item.LinkType | Should -BeExactly 'SymbolicLink' -Because "'$Path' is a symbolic link: $Because"
+    $item.LinkTarget | Should -BeExactly $Target -Because "'$Path' links to '$Target': $Because"
+    Test-Path -LiteralPath (Join-Path $item.DirectoryName $Target) -PathType Leaf | Should -BeTrue -Because "the link '$Path' resolves: $Because"
 }
 
 function Assert-TreeConfigTest {
@@ -131,118 +100,109 @@ function Assert-TreeConfigTest {
     param([Parameter(Mandatory)][string] $Tree, [Parameter(Mandatory)][string] $Because)
 
     $test = Invoke-ScenarioNative -FilePath '/bin/sh' -ArgumentList @('-c', '. "$1/envvars" && exec "$2" -t -d "$1" -f "$1/apache2.conf"', 'sh', $Tree, $httpdProgram)
-    Assert-Equal 0 $test.ExitCode "httpd -t with the tree's envvars passes: $Because ($($test.Output))"
-    Assert-Match $test.Output 'Syntax OK' "httpd -t says Syntax OK: $Because"
+    $test.ExitCode | Should -BeExactly 0 -Because "httpd -t with the tree's envvars passes: $Because ($($test.Output))"
+    $test.Output | Should -Match 'Syntax OK' -Because "httpd -t says Syntax OK: $Because"
 }
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
 
 # --- The copied tree, made runnable -------------------------------------------------------------------------------
-$tree = [System.IO.Path]::Combine($WorkDirectory, 'apache2')
-$links = Copy-DebianTree -Source $corpusTree -Destination $tree
-Assert-True ($links -ge 1) "the corpus's sites-enabled entry became a symbolic link ($links link(s))"
-Assert-RelativeLink ([System.IO.Path]::Combine($tree, 'sites-enabled', '000-default.conf')) '../sites-available/000-default.conf' 'the default site is enabled as on Debian'
-
-$null = [System.IO.Directory]::CreateDirectory([System.IO.Path]::Combine($tree, 'mods-enabled'))
-foreach ($module in 'mpm_event', 'authz_core', 'dir', 'mime', 'setenvif', 'socache_shmcb', 'rewrite', 'headers') {
-    $load = [System.IO.Path]::Combine($tree, 'mods-available', "$module.load")
-    if (-not [System.IO.File]::Exists($load)) {
-        [System.IO.File]::WriteAllText($load, "LoadModule ${module}_module $httpdModules/mod_$module.so`n")
-    }
+$tree = Join-Path $WorkDirectory 'apache2'
+$links = Copy-DebianTree -Source $PackageTree -Destination $tree
+$links | Should -BeGreaterThan 1 -Because "the package's *-enabled folders hold relative links ($links link(s))"
+Assert-RelativeLink (Join-Path $tree 'sites-enabled' '000-default.conf') '../sites-available/000-default.conf' 'the default site is enabled as on Debian'
+(Get-Content -LiteralPath (Join-Path $tree 'sites-available' '000-default.conf') -Raw) | Should -Not -Match '(?m)^\s*ServerName\s' -Because 'the package''s default site names no server, so the redirect below needs a site of its own'
+foreach ($module in 'ssl.load', 'ssl.conf', 'socache_shmcb.load') {
+    Test-Path -LiteralPath (Join-Path $tree 'mods-enabled' $module) | Should -BeFalse -Because "a fresh install does not enable $module"
 }
 
-foreach ($enabled in 'mpm_event.load', 'authz_core.load', 'dir.load') {
-    New-RelativeLink -Tree $tree -Name $enabled
+$sslLoad = Get-Content -LiteralPath (Join-Path $tree 'mods-available' 'ssl.load') -Raw
+$sslLoad | Should -Match '(?m)^# Depends: (.+)$' -Because 'ssl.load names the modules a2enmod enables with it'
+$dependencies = @([regex]::Match($sslLoad, '(?m)^# Depends: (.+)$').Groups[1].Value.Trim() -split '[\s,]+')
+$dependencies | Should -Contain 'socache_shmcb' -Because 'mod_ssl needs a session cache module'
+$enabledBefore = @(Get-ChildItem -LiteralPath (Join-Path $tree 'mods-enabled') -Filter '*.load' | ForEach-Object BaseName)
+
+$envvars = Join-Path $tree 'envvars'
+$text = Get-Content -LiteralPath $envvars -Raw
+foreach ($runtime in @{ Name = 'APACHE_RUN_DIR'; Folder = 'run' }, @{ Name = 'APACHE_LOCK_DIR'; Folder = 'lock' }, @{ Name = 'APACHE_LOG_DIR'; Folder = 'log' }) {
+    $folder = (New-Item -ItemType Directory -Path $WorkDirectory -Name $runtime.Folder).FullName
+    $text = $text -replace "(?m)^export $($runtime.Name)=.*$", "export $($runtime.Name)=$folder"
 }
 
-$runtime = @{ APACHE_RUN_DIR = 'run'; APACHE_LOCK_DIR = 'lock'; APACHE_LOG_DIR = 'log' }
-$envvars = [System.IO.Path]::Combine($tree, 'envvars')
-$text = [System.IO.File]::ReadAllText($envvars)
-foreach ($name in $runtime.Keys) {
-    $folder = New-ScenarioDirectory -Parent $WorkDirectory -Name $runtime[$name]
-    $text = [regex]::Replace($text, "(?m)^export $name=.*$", "export $name=$folder")
-}
-
-$text = [regex]::Replace($text, '(?m)^export APACHE_PID_FILE=.*$', 'export APACHE_PID_FILE=' + [System.IO.Path]::Combine($WorkDirectory, 'run', 'apache2.pid'))
-[System.IO.File]::WriteAllText($envvars, $text)
+$text = $text -replace '(?m)^export APACHE_PID_FILE=.*$', ('export APACHE_PID_FILE=' + (Join-Path $WorkDirectory 'run' 'apache2.pid'))
+Set-Content -LiteralPath $envvars -Value $text -NoNewline
 Assert-TreeConfigTest -Tree $tree -Because 'the copied tree is valid before the module touches it'
 
 # --- The certificate ---------------------------------------------------------------------------------------------
-$root = New-CertAuthority 'Example Test Root' -Name 'root' -KeyAlgorithm ECDSA -OutputDirectory ([System.IO.Path]::Combine($WorkDirectory, 'ca'))
+$root = New-CertAuthority 'Example Test Root' -Name 'root' -KeyAlgorithm ECDSA -OutputDirectory (Join-Path $WorkDirectory 'ca')
 $issuing = New-CertAuthority 'Example Test Issuing CA' -Issuer $root -KeyAlgorithm ECDSA
-$certificate = New-CertRequest $siteName -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $issuing | Export-CertPem -OutputDirectory ([System.IO.Path]::Combine($WorkDirectory, 'tls'))
-Assert-Count 1 $certificate 'the server certificate is exported'
+$certificate = New-CertRequest $siteName -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $issuing | Export-CertPem -OutputDirectory (Join-Path $WorkDirectory 'tls')
+$certificate | Should -HaveCount 1 -Because 'the server certificate is exported'
 
 # --- Set-ApacheSsl on the tree's root folder -----------------------------------------------------------------------
 $before = Get-DirectorySnapshot $WorkDirectory
-$ssl = Assert-NoError { $certificate | Set-ApacheSsl $siteName -ConfigPath $tree }
-Assert-Count 1 $ssl 'Set-ApacheSsl emits one result'
-Assert-True $ssl[0].Changed 'Set-ApacheSsl changed the tree'
-Assert-Equal 443 $ssl[0].Port 'the default port is 443'
-Assert-Match $ssl[0].ConfigTest 'Syntax OK' 'the editor ran httpd -t with the tree''s envvars and it passed'
+$ssl = @($certificate | Set-ApacheSsl $siteName -ConfigPath $tree)
+$ssl | Should -HaveCount 1 -Because 'Set-ApacheSsl emits one result'
+$ssl[0].Changed | Should -BeTrue -Because 'Set-ApacheSsl changed the tree'
+$ssl[0].Port | Should -BeExactly 443 -Because 'the default port is 443'
+$ssl[0].ConfigTest | Should -Match 'Syntax OK' -Because 'the editor ran httpd -t with the tree''s envvars and it passed'
 
-$siteFile = [System.IO.Path]::Combine($tree, 'sites-available', "$siteName-ssl.conf")
-Assert-FileExists $siteFile 'Set-ApacheSsl creates sites-available/<name>-ssl.conf'
-Assert-RelativeLink ([System.IO.Path]::Combine($tree, 'sites-enabled', "$siteName-ssl.conf")) "../sites-available/$siteName-ssl.conf" 'the new site is enabled as a2ensite does'
+$siteFile = Join-Path $tree 'sites-available' "$siteName-ssl.conf"
+Test-Path -LiteralPath $siteFile -PathType Leaf | Should -BeTrue -Because 'Set-ApacheSsl creates sites-available/<name>-ssl.conf'
+Assert-RelativeLink (Join-Path $tree 'sites-enabled' "$siteName-ssl.conf") "../sites-available/$siteName-ssl.conf" 'the new site is enabled as a2ensite does'
 foreach ($module in 'ssl.load', 'ssl.conf', 'setenvif.load', 'mime.load', 'socache_shmcb.load') {
-    Assert-RelativeLink ([System.IO.Path]::Combine($tree, 'mods-enabled', $module)) "../mods-available/$module" "mod_ssl and what ssl.load depends on are enabled as a2enmod does ($module)"
+    Assert-RelativeLink (Join-Path $tree 'mods-enabled' $module) "../mods-available/$module" "mod_ssl and what ssl.load depends on are enabled as a2enmod does ($module)"
 }
 
-$site = [System.IO.File]::ReadAllText($siteFile)
-Assert-Match $site '(?m)^<VirtualHost \*:443>' 'the new site is a VirtualHost on port 443'
-Assert-Match $site ('(?m)^\s+ServerName ' + [regex]::Escape($siteName) + '\s*$') 'it names the site'
-Assert-Match $site '(?m)^\s+SSLEngine on\s*$' 'it turns TLS on'
-Assert-Match $site ('(?m)^\s+SSLCertificateFile "?' + [regex]::Escape($certificate.FullChainPath) + '"?\s*$') 'it serves the full chain (httpd 2.4.8+)'
-Assert-Match $site ('(?m)^\s+SSLCertificateKeyFile "?' + [regex]::Escape($certificate.KeyPath) + '"?\s*$') 'it names the key'
+$site = Get-Content -LiteralPath $siteFile -Raw
+$site | Should -Match '(?m)^<VirtualHost \*:443>' -Because 'the new site is a VirtualHost on port 443'
+$site | Should -Match ('(?m)^\s+ServerName ' + [regex]::Escape($siteName) + '\s*$') -Because 'it names the site'
+$site | Should -Match '(?m)^\s+SSLEngine on\s*$' -Because 'it turns TLS on'
+$site | Should -Match ('(?m)^\s+SSLCertificateFile "?' + [regex]::Escape($certificate.FullChainPath) + '"?\s*$') -Because 'it serves the full chain (httpd 2.4.8+)'
+$site | Should -Match ('(?m)^\s+SSLCertificateKeyFile "?' + [regex]::Escape($certificate.KeyPath) + '"?\s*$') -Because 'it names the key'
 
-$after = Get-DirectorySnapshot $WorkDirectory
-$added = @($after | Where-Object { $before -cnotcontains $_ })
-$removed = @($before | Where-Object { $after -cnotcontains $_ })
-Assert-Count 0 $removed "no existing file of the tree changed (ports.conf already listens on 443 for mod_ssl); changed or gone: $(Format-ScenarioValue $removed)"
-$addedNames = @($added | ForEach-Object { ($_ -split ' ')[0] })
-[System.Array]::Sort($addedNames, [System.StringComparer]::Ordinal)
+$changes = @(Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive)
+@($changes | Where-Object SideIndicator -EQ '<=' | ForEach-Object InputObject) | Should -BeNullOrEmpty -Because 'no existing file of the tree changed (ports.conf already listens on 443 for mod_ssl)'
+$addedNames = @($changes | Where-Object SideIndicator -EQ '=>' | ForEach-Object { ($_.InputObject -split ' ')[0] } | Sort-Object)
 $expected = @(
-    'apache2/mods-enabled/mime.load', 'apache2/mods-enabled/setenvif.load', 'apache2/mods-enabled/socache_shmcb.load',
-    'apache2/mods-enabled/ssl.conf', 'apache2/mods-enabled/ssl.load',
-    "apache2/sites-available/$siteName-ssl.conf", "apache2/sites-enabled/$siteName-ssl.conf"
-) | ForEach-Object { $_.Replace('/', [System.IO.Path]::DirectorySeparatorChar) }
-[System.Array]::Sort($expected, [System.StringComparer]::Ordinal)
-Assert-Equal $expected $addedNames 'exactly the site file, its link, and the module links are new'
-$ports = [System.IO.File]::ReadAllText([System.IO.Path]::Combine($tree, 'ports.conf'))
-Assert-Count 1 @([regex]::Matches($ports, '(?ms)<IfModule ssl_module>\s*Listen 443\s*</IfModule>')) 'the Listen 443 for mod_ssl is still there, once'
+    'ssl.conf', 'ssl.load'
+    $dependencies | Where-Object { $_ -notin $enabledBefore } | ForEach-Object { "$_.load" }
+) | ForEach-Object { Join-Path 'apache2' 'mods-enabled' $_ }
+$expected = @($expected) + (Join-Path 'apache2' 'sites-available' "$siteName-ssl.conf") + (Join-Path 'apache2' 'sites-enabled' "$siteName-ssl.conf") | Sort-Object
+$addedNames | Should -BeExactly $expected -Because 'exactly the site file, its link, and the links of mod_ssl and the modules it needs that were not enabled are new'
+$ports = Get-Content -LiteralPath (Join-Path $tree 'ports.conf') -Raw
+@([regex]::Matches($ports, '(?ms)<IfModule ssl_module>\s*Listen 443\s*</IfModule>')) | Should -HaveCount 1 -Because 'the Listen 443 for mod_ssl is still there, once'
 Assert-TreeConfigTest -Tree $tree -Because 'the tree with HTTPS for the site'
 
 $configured = Get-DirectorySnapshot $WorkDirectory
-$sslAgain = Assert-NoError { $certificate | Set-ApacheSsl $siteName -ConfigPath $tree }
-Assert-False $sslAgain[0].Changed 'Set-ApacheSsl run again changes nothing (the site is now found through sites-enabled)'
-Assert-DirectoryUnchanged $configured $WorkDirectory 'running Set-ApacheSsl again writes no byte'
+$sslAgain = @($certificate | Set-ApacheSsl $siteName -ConfigPath $tree)
+$sslAgain[0].Changed | Should -BeFalse -Because 'Set-ApacheSsl run again changes nothing (the site is now found through sites-enabled)'
+Compare-Object $configured (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'running Set-ApacheSsl again writes no byte'
 
 # --- Enable-HttpsRedirect, piped -----------------------------------------------------------------------------------
-$redirect = Assert-NoError { $ssl[0] | Enable-HttpsRedirect -ConfigPath $tree }
-Assert-Count 1 $redirect 'Enable-HttpsRedirect emits one result'
-Assert-True $redirect[0].Changed 'Enable-HttpsRedirect changed the tree'
-Assert-Equal 80 $redirect[0].Port 'the plain HTTP port is 80 by default'
-$httpSite = [System.IO.Path]::Combine($tree, 'sites-available', "$siteName.conf")
-Assert-FileExists $httpSite 'the port-80 site for the name is a new site file (000-default has no ServerName)'
-Assert-RelativeLink ([System.IO.Path]::Combine($tree, 'sites-enabled', "$siteName.conf")) "../sites-available/$siteName.conf" 'the port-80 site is enabled'
-Assert-RelativeLink ([System.IO.Path]::Combine($tree, 'mods-enabled', 'rewrite.load')) '../mods-available/rewrite.load' 'mod_rewrite is enabled'
-$httpText = [System.IO.File]::ReadAllText($httpSite)
-Assert-Match $httpText '(?m)^<VirtualHost \*:80>' 'the redirect lives in a port-80 VirtualHost'
-Assert-Match $httpText ('RewriteRule \^ https://' + [regex]::Escape($siteName) + '%\{REQUEST_URI\} \[R=301') 'a permanent redirect to https://<name> keeping the path and query (no :443)'
-Assert-Match $httpText 'acme-challenge' 'ACME challenges stay on plain HTTP'
+$redirect = @($ssl[0] | Enable-HttpsRedirect -ConfigPath $tree)
+$redirect | Should -HaveCount 1 -Because 'Enable-HttpsRedirect emits one result'
+$redirect[0].Changed | Should -BeTrue -Because 'Enable-HttpsRedirect changed the tree'
+$redirect[0].Port | Should -BeExactly 80 -Because 'the plain HTTP port is 80 by default'
+$httpSite = Join-Path $tree 'sites-available' "$siteName.conf"
+Test-Path -LiteralPath $httpSite -PathType Leaf | Should -BeTrue -Because 'the port-80 site for the name is a new site file (000-default has no ServerName)'
+Assert-RelativeLink (Join-Path $tree 'sites-enabled' "$siteName.conf") "../sites-available/$siteName.conf" 'the port-80 site is enabled'
+Assert-RelativeLink (Join-Path $tree 'mods-enabled' 'rewrite.load') '../mods-available/rewrite.load' 'mod_rewrite is enabled'
+$httpText = Get-Content -LiteralPath $httpSite -Raw
+$httpText | Should -Match '(?m)^<VirtualHost \*:80>' -Because 'the redirect lives in a port-80 VirtualHost'
+$httpText | Should -Match ('RewriteRule \^ https://' + [regex]::Escape($siteName) + '%\{REQUEST_URI\} \[R=301') -Because 'a permanent redirect to https://<name> keeping the path and query (no :443)'
+$httpText | Should -Match 'acme-challenge' -Because 'ACME challenges stay on plain HTTP'
 Assert-TreeConfigTest -Tree $tree -Because 'the tree with the redirect'
 
 # --- Again: nothing changes ---------------------------------------------------------------------------------------
 $redirected = Get-DirectorySnapshot $WorkDirectory
-$again = Assert-NoError { $certificate | Set-ApacheSsl $siteName -ConfigPath $tree | Enable-HttpsRedirect -ConfigPath $tree }
-Assert-Count 1 $again 'the pipeline emits the redirect result'
-Assert-False $again[0].Changed 'Enable-HttpsRedirect run again changes nothing'
-Assert-DirectoryUnchanged $redirected $WorkDirectory 'running both again writes no byte'
+$again = @($certificate | Set-ApacheSsl $siteName -ConfigPath $tree | Enable-HttpsRedirect -ConfigPath $tree)
+$again | Should -HaveCount 1 -Because 'the pipeline emits the redirect result'
+$again[0].Changed | Should -BeFalse -Because 'Enable-HttpsRedirect run again changes nothing'
+Compare-Object $redirected (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'running both again writes no byte'
 
 # --- Last, as it hides nothing else: the new site file reads as written, directive after directive ----------------
 $order = @('ServerName', 'SSLEngine', 'SSLCertificateFile', 'SSLCertificateKeyFile', 'SSLProtocol') | ForEach-Object {
     [regex]::Match($site, "(?m)^\s+$_\s").Index
 }
-$sorted = [int[]] $order
-[System.Array]::Sort($sorted)
-Assert-Equal $sorted $order "the directives of the new site come in the order they were added, as in a site written by hand (found at $(Format-ScenarioValue $order))"
+$order | Should -BeExactly ($order | Sort-Object) -Because "the directives of the new site come in the order they were added, as in a site written by hand (found at $($order -join ', '))"

@@ -23,7 +23,8 @@
     CertificateNameMismatch A certificate for another name is refused and nothing changes; -AllowNameMismatch configures it with a
                             warning.
     CertificateKeyMismatch  The key of another certificate is refused and nothing changes, whatever the switches.
-    KeyFileEncrypted        An encrypted key (httpd would prompt at start-up) is refused and nothing changes.
+    KeyFileEncrypted        An encrypted key (httpd would prompt at start-up) is refused and nothing changes; with
+                            -AllowEncryptedKey and -KeyPassword it is configured with a warning.
     ConfigTestFailed        A configuration that httpd's test rejects only once mod_ssl is loaded (a stock
                             <IfModule ssl_module> SSLSessionCache shmcb block without mod_socache_shmcb): every file is
                             restored.
@@ -54,7 +55,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 # ---------------------------------------------------------------------------------------------------------------
 # The private httpd instance
@@ -69,11 +70,11 @@ function Get-ApacheSkip {
     # (on Windows always the marker: Debian's apache2 is a Linux peer).
     param([switch] $Require)
 
-    if (Test-ScenarioOnWindows) {
+    if ($IsWindows) {
         return New-ScenarioSkipped -Reason "Debian's apache2 does not exist on Windows; the Apache scenarios run on Linux."
     }
 
-    if ([System.IO.File]::Exists($httpdProgram) -and [System.IO.Directory]::Exists($httpdModules)) {
+    if ((Test-Path -LiteralPath $httpdProgram -PathType Leaf) -and (Test-Path -LiteralPath $httpdModules -PathType Container)) {
         return $null
     }
 
@@ -105,20 +106,13 @@ function Set-ScenarioReadable {
     # httpd's workers run as www-data when started by root: directories 755, files 644 (never the private keys).
     param([Parameter(Mandatory)][string] $Path)
 
-    if (Test-ScenarioOnWindows) {
+    if ($IsWindows) {
         return
     }
 
-    $directoryMode = [System.IO.UnixFileMode] 'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
-    $fileMode = [System.IO.UnixFileMode] 'UserRead, UserWrite, GroupRead, OtherRead'
-    [System.IO.File]::SetUnixFileMode($Path, $directoryMode)
-    foreach ($directory in [System.IO.Directory]::EnumerateDirectories($Path, '*', [System.IO.SearchOption]::AllDirectories)) {
-        [System.IO.File]::SetUnixFileMode($directory, $directoryMode)
-    }
-
-    foreach ($file in [System.IO.Directory]::EnumerateFiles($Path, '*', [System.IO.SearchOption]::AllDirectories)) {
-        [System.IO.File]::SetUnixFileMode($file, $fileMode)
-    }
+    (Get-Item -LiteralPath $Path).UnixFileMode = 'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
+    Get-ChildItem -LiteralPath $Path -Recurse -Directory | ForEach-Object { $_.UnixFileMode = 'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute' }
+    Get-ChildItem -LiteralPath $Path -Recurse -File | ForEach-Object { $_.UnixFileMode = 'UserRead, UserWrite, GroupRead, OtherRead' }
 }
 
 function New-PrivateHttpd {
@@ -130,20 +124,20 @@ function New-PrivateHttpd {
     param([Parameter(Mandatory)][string] $Directory)
 
     $ports = Get-FreeTcpPorts -Count 2
-    $root = New-ScenarioDirectory -Parent $Directory -Name 'httpd'
-    $documentRoot = New-ScenarioDirectory -Parent $root -Name 'htdocs'
-    $null = New-ScenarioDirectory -Parent $root -Name 'logs'
-    $acme = [System.IO.Path]::Combine($documentRoot, '.well-known', 'acme-challenge')
-    $null = [System.IO.Directory]::CreateDirectory($acme)
-    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($documentRoot, 'index.html'), "Hello from the private httpd`n")
-    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($acme, 'token-1'), "acme-token-1`n")
-    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($root, 'mime.types'), "text/html html`n")
+    $root = (New-Item -ItemType Directory -Path $Directory -Name 'httpd').FullName
+    $documentRoot = (New-Item -ItemType Directory -Path $root -Name 'htdocs').FullName
+    $null = (New-Item -ItemType Directory -Path $root -Name 'logs').FullName
+    $acme = Join-Path $documentRoot '.well-known' 'acme-challenge'
+    $null = New-Item -ItemType Directory -Path $acme -Force
+    Set-Content -LiteralPath (Join-Path $documentRoot 'index.html') -Value "Hello from the private httpd`n" -NoNewline
+    Set-Content -LiteralPath (Join-Path $acme 'token-1') -Value "acme-token-1`n" -NoNewline
+    Set-Content -LiteralPath (Join-Path $root 'mime.types') -Value "text/html html`n" -NoNewline
     Set-ScenarioReadable -Path $root
 
     $user = if ([System.Environment]::UserName -eq 'root') { "User www-data`nGroup www-data`n" } else { '' }
-    $config = [System.IO.Path]::Combine($root, 'httpd.conf')
+    $config = Join-Path $root 'httpd.conf'
     # LF line ends and tabs, as on a Debian server: the editor must keep both.
-    [System.IO.File]::WriteAllText($config, @"
+    Set-Content -LiteralPath $config -Value (@"
 # A private httpd instance made by the CertCmdlets Apache scenarios
 ServerRoot "$root"
 Listen 127.0.0.1:$($ports[0])
@@ -169,11 +163,11 @@ DocumentRoot "$documentRoot"
 	ServerName $siteName
 	DocumentRoot "$documentRoot"
 </VirtualHost>
-"@.Replace("`r`n", "`n"))
+"@.Replace("`r`n", "`n")) -NoNewline
     Set-ScenarioReadable -Path $root
 
     $test = Invoke-ScenarioNative -FilePath $httpdProgram -ArgumentList @('-t', '-d', $root, '-f', $config)
-    Assert-Equal 0 $test.ExitCode "the private instance's own configuration passes httpd -t before the module touches it ($($test.Output))"
+    $test.ExitCode | Should -BeExactly 0 -Because "the private instance's own configuration passes httpd -t before the module touches it ($($test.Output))"
 
     return [pscustomobject] @{
         Root         = $root
@@ -251,12 +245,12 @@ function Stop-PrivateHttpd {
     # httpd -k stop, then waits (bounded) until the main process is gone, so no worker keeps the ports.
     param([Parameter(Mandatory)] $Instance)
 
-    $pidFile = [System.IO.Path]::Combine($Instance.Root, 'logs', 'httpd.pid')
-    if (-not [System.IO.File]::Exists($pidFile)) {
+    $pidFile = Join-Path $Instance.Root 'logs' 'httpd.pid'
+    if (-not (Test-Path -LiteralPath $pidFile -PathType Leaf)) {
         return
     }
 
-    $mainPid = [int] [System.IO.File]::ReadAllText($pidFile).Trim()
+    $mainPid = [int] (Get-Content -LiteralPath $pidFile -Raw).Trim()
     $null = Invoke-ScenarioNative -FilePath $httpdProgram -ArgumentList @('-d', $Instance.Root, '-f', $Instance.Config, '-k', 'stop')
     try {
         $process = [System.Diagnostics.Process]::GetProcessById($mainPid)
@@ -272,9 +266,9 @@ function Stop-PrivateHttpd {
 function Get-PrivateHttpdLog {
     param([Parameter(Mandatory)] $Instance)
 
-    $log = [System.IO.Path]::Combine($Instance.Root, 'logs', 'error.log')
-    if ([System.IO.File]::Exists($log)) {
-        return "error.log: " + [System.IO.File]::ReadAllText($log)
+    $log = Join-Path $Instance.Root 'logs' 'error.log'
+    if (Test-Path -LiteralPath $log -PathType Leaf) {
+        return "error.log: " + (Get-Content -LiteralPath $log -Raw)
     }
 
     return '(no error.log)'
@@ -319,10 +313,10 @@ function New-ScenarioPki {
     # A root CA (files in ca/), an issuing CA under it, and a server certificate per name, exported to -Name's folder.
     param([Parameter(Mandatory)][string] $Directory)
 
-    $ca = New-ScenarioDirectory -Parent $Directory -Name 'ca'
+    $ca = (New-Item -ItemType Directory -Path $Directory -Name 'ca').FullName
     $root = New-CertAuthority 'Example Test Root' -Name 'root' -KeyAlgorithm ECDSA -OutputDirectory $ca
     $issuing = New-CertAuthority 'Example Test Issuing CA' -Issuer $root -KeyAlgorithm ECDSA
-    Assert-FileExists $root.CertificatePath 'New-CertAuthority -OutputDirectory writes the root certificate'
+    Test-Path -LiteralPath $root.CertificatePath -PathType Leaf | Should -BeTrue -Because 'New-CertAuthority -OutputDirectory writes the root certificate'
     return [pscustomobject] @{ Root = $root; Issuing = $issuing; Directory = $Directory }
 }
 
@@ -334,16 +328,16 @@ function New-ScenarioServerCertificate {
         [System.Security.SecureString] $KeyPassword
     )
 
-    $output = [System.IO.Path]::Combine($Pki.Directory, $Folder)
+    $output = Join-Path $Pki.Directory $Folder
     $export = @{ OutputDirectory = $output }
     if ($KeyPassword) {
         $export['KeyPassword'] = $KeyPassword
     }
 
     $certificate = New-CertRequest $CommonName -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $Pki.Issuing | Export-CertPem @export
-    Assert-Count 1 $certificate "New-CertRequest | Approve-CertRequest | Export-CertPem emits the certificate for '$CommonName'"
+    $certificate | Should -HaveCount 1 -Because "New-CertRequest | Approve-CertRequest | Export-CertPem emits the certificate for '$CommonName'"
     foreach ($path in $certificate.CertificatePath, $certificate.KeyPath, $certificate.ChainPath, $certificate.FullChainPath) {
-        Assert-FileExists $path 'Export-CertPem -OutputDirectory writes the certificate, key, chain and full chain'
+        Test-Path -LiteralPath $path -PathType Leaf | Should -BeTrue -Because 'Export-CertPem -OutputDirectory writes the certificate, key, chain and full chain'
     }
 
     return $certificate
@@ -352,14 +346,14 @@ function New-ScenarioServerCertificate {
 function Get-ConfigText {
     param([Parameter(Mandatory)] $Instance)
 
-    return [System.IO.File]::ReadAllText($Instance.Config)
+    return (Get-Content -LiteralPath $Instance.Config -Raw)
 }
 
 function Assert-ConfigTestPassed {
     param([Parameter(Mandatory)] $Instance, [Parameter(Mandatory)][string] $Because)
 
     $test = Invoke-ScenarioNative -FilePath $httpdProgram -ArgumentList @('-t', '-d', $Instance.Root, '-f', $Instance.Config)
-    Assert-Equal 0 $test.ExitCode "httpd -t passes: $Because ($($test.Output))"
+    $test.ExitCode | Should -BeExactly 0 -Because "httpd -t passes: $Because ($($test.Output))"
 }
 
 function Assert-NothingChanged {
@@ -370,8 +364,8 @@ function Assert-NothingChanged {
         [Parameter(Mandatory)][string] $Because
     )
 
-    Assert-Count 0 $Result.Output "no result object comes out when $Because"
-    Assert-DirectoryUnchanged $Before $WorkDirectory "every file is byte-for-byte as before when $Because (no backup, no new file)"
+    $Result.Output | Should -HaveCount 0 -Because "no result object comes out when $Because"
+    Compare-Object $Before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because "every file is byte-for-byte as before when $Because (no backup, no new file)"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -404,97 +398,95 @@ switch ($Case) {
     'ServeHttps' {
         # The block runs in a child scope: Set-ApacheSsl's result is kept by adding it to a list made out here.
         $sslResult = [System.Collections.Generic.List[object]]::new()
-        $configured = Assert-NoError {
-            $certificate |
+        $configured = @($certificate |
                 Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 |
                 ForEach-Object { $sslResult.Add($_); $_ } |
-                Enable-HttpsRedirect -ConfigPath $conf -HttpPort $http -ListenAddress 127.0.0.1
-        }
-        Assert-Count 1 $sslResult 'Set-ApacheSsl emits one result'
-        Assert-Count 1 $configured 'Enable-HttpsRedirect takes Set-ApacheSsl''s result from the pipeline and emits one result'
-        Assert-True $sslResult[0].Changed 'Set-ApacheSsl changed the configuration'
-        Assert-Equal $siteName $sslResult[0].ServerName 'the result names the site'
-        Assert-Equal $https $sslResult[0].Port 'the result names the HTTPS port'
-        Assert-Match $sslResult[0].ConfigTest 'Syntax OK' 'httpd''s configuration test ran and passed'
-        Assert-True $configured[0].Changed 'Enable-HttpsRedirect changed the configuration'
-        Assert-Equal $siteName $configured[0].ServerName 'the server name was bound from the pipeline'
-        Assert-Equal $http $configured[0].Port 'the redirect result names the HTTP port'
+                Enable-HttpsRedirect -ConfigPath $conf -HttpPort $http -ListenAddress 127.0.0.1)
+        $sslResult | Should -HaveCount 1 -Because 'Set-ApacheSsl emits one result'
+        $configured | Should -HaveCount 1 -Because 'Enable-HttpsRedirect takes Set-ApacheSsl''s result from the pipeline and emits one result'
+        $sslResult[0].Changed | Should -BeTrue -Because 'Set-ApacheSsl changed the configuration'
+        $sslResult[0].ServerName | Should -BeExactly $siteName -Because 'the result names the site'
+        $sslResult[0].Port | Should -BeExactly $https -Because 'the result names the HTTPS port'
+        $sslResult[0].ConfigTest | Should -Match 'Syntax OK' -Because 'httpd''s configuration test ran and passed'
+        $configured[0].Changed | Should -BeTrue -Because 'Enable-HttpsRedirect changed the configuration'
+        $configured[0].ServerName | Should -BeExactly $siteName -Because 'the server name was bound from the pipeline'
+        $configured[0].Port | Should -BeExactly $http -Because 'the redirect result names the HTTP port'
 
         $text = Get-ConfigText $instance
-        Assert-Count 1 @([regex]::Matches($text, "(?m)^\s*LoadModule\s+ssl_module\s")) 'mod_ssl is loaded once'
-        Assert-Count 1 @([regex]::Matches($text, "(?m)^\s*Listen\s+(\S+:)?$https(\s|$)")) "exactly one Listen for port $https"
-        Assert-Count 1 @([regex]::Matches($text, "(?m)^\s*Listen\s+(\S+:)?$http(\s|$)")) "exactly one Listen for port $http"
-        Assert-Match $text ('(?m)^\s*SSLCertificateFile\s+"?' + [regex]::Escape($certificate.FullChainPath) + '"?\s*$') 'httpd 2.4.8+ gets the full chain in SSLCertificateFile'
-        Assert-Match $text ('(?m)^\s*SSLCertificateKeyFile\s+"?' + [regex]::Escape($certificate.KeyPath) + '"?\s*$') 'the key file is configured'
-        Assert-NotMatch $text '(?m)^\s*SSLCertificateChainFile' 'no SSLCertificateChainFile on httpd 2.4.8+'
+        @([regex]::Matches($text, "(?m)^\s*LoadModule\s+ssl_module\s")) | Should -HaveCount 1 -Because 'mod_ssl is loaded once'
+        @([regex]::Matches($text, "(?m)^\s*Listen\s+(\S+:)?$https(\s|$)")) | Should -HaveCount 1 -Because "exactly one Listen for port $https"
+        @([regex]::Matches($text, "(?m)^\s*Listen\s+(\S+:)?$http(\s|$)")) | Should -HaveCount 1 -Because "exactly one Listen for port $http"
+        $text | Should -Match ('(?m)^\s*SSLCertificateFile\s+"?' + [regex]::Escape($certificate.FullChainPath) + '"?\s*$') -Because 'httpd 2.4.8+ gets the full chain in SSLCertificateFile'
+        $text | Should -Match ('(?m)^\s*SSLCertificateKeyFile\s+"?' + [regex]::Escape($certificate.KeyPath) + '"?\s*$') -Because 'the key file is configured'
+        $text | Should -Not -Match '(?m)^\s*SSLCertificateChainFile' -Because 'no SSLCertificateChainFile on httpd 2.4.8+'
 
         try {
             Start-PrivateHttpd $instance
             # openssl: the certificates as sent (leaf, then its issuer), and a chain that verifies against the root alone.
             $sent = Invoke-ScenarioNative -FilePath 'openssl' -ArgumentList @('s_client', '-connect', "127.0.0.1:$https", '-servername', $siteName, '-showcerts') -NoInput
             $subjects = @([regex]::Matches($sent.Output, '(?m)^\s*(\d+) s:\s*(.*)$') | ForEach-Object { $_.Groups[2].Value.Trim() })
-            Assert-True ($subjects.Count -ge 2) "openssl s_client sees at least the leaf and the issuing CA ($($sent.Output))"
-            Assert-Match $subjects[0] 'CN\s*=\s*www\.example\.test' 'the server sends its own certificate first'
-            Assert-Match $subjects[1] 'CN\s*=\s*Example Test Issuing CA' 'then the issuing CA'
+            ($subjects.Count -ge 2) | Should -BeTrue -Because "openssl s_client sees at least the leaf and the issuing CA ($($sent.Output))"
+            $subjects[0] | Should -Match 'CN\s*=\s*www\.example\.test' -Because 'the server sends its own certificate first'
+            $subjects[1] | Should -Match 'CN\s*=\s*Example Test Issuing CA' -Because 'then the issuing CA'
             $verified = Invoke-ScenarioNative -FilePath 'openssl' -ArgumentList @('s_client', '-connect', "127.0.0.1:$https", '-servername', $siteName, '-CAfile', $rootPem, '-verify_return_error', '-verify_hostname', $siteName) -NoInput
-            Assert-Equal 0 $verified.ExitCode "openssl s_client -verify_return_error accepts the chain against the root ($($verified.Output))"
-            Assert-Match $verified.Output 'Verify return code: 0 \(ok\)' 'openssl verifies the chain the server sends against the root alone'
+            $verified.ExitCode | Should -BeExactly 0 -Because "openssl s_client -verify_return_error accepts the chain against the root ($($verified.Output))"
+            $verified.Output | Should -Match 'Verify return code: 0 \(ok\)' -Because 'openssl verifies the chain the server sends against the root alone'
 
             # Plain HTTP: 301 to https keeping path and query; ACME challenges stay on HTTP.
             $redirect = Invoke-ScenarioHttpGet -Port $http -HostHeader $siteName -Path '/a/b?c=d'
-            Assert-Equal 301 $redirect.Status 'plain HTTP answers with a permanent redirect'
-            Assert-Equal "https://${siteName}:$https/a/b?c=d" $redirect.Headers['Location'] 'the redirect keeps the host, the HTTPS port, the path and the query'
+            $redirect.Status | Should -BeExactly 301 -Because 'plain HTTP answers with a permanent redirect'
+            $redirect.Headers['Location'] | Should -BeExactly "https://${siteName}:$https/a/b?c=d" -Because 'the redirect keeps the host, the HTTPS port, the path and the query'
             $acme = Invoke-ScenarioHttpGet -Port $http -HostHeader $siteName -Path '/.well-known/acme-challenge/token-1'
-            Assert-Equal 200 $acme.Status 'ACME challenges are answered over plain HTTP, not redirected'
-            Assert-Equal "acme-token-1`n" $acme.Body 'the challenge file is served as it is'
+            $acme.Status | Should -BeExactly 200 -Because 'ACME challenges are answered over plain HTTP, not redirected'
+            $acme.Body | Should -BeExactly "acme-token-1`n" -Because 'the challenge file is served as it is'
 
             if (Get-Command -Name curl -CommandType Application -ErrorAction SilentlyContinue) {
                 $page = Invoke-ScenarioNative -FilePath 'curl' -ArgumentList @('-sS', '--resolve', "${siteName}:${https}:127.0.0.1", '--cacert', $rootPem, "https://${siteName}:$https/")
-                Assert-Equal 0 $page.ExitCode "curl trusts the server with the root alone ($($page.Output))"
-                Assert-Equal 'Hello from the private httpd' $page.Output 'curl gets the page over HTTPS'
+                $page.ExitCode | Should -BeExactly 0 -Because "curl trusts the server with the root alone ($($page.Output))"
+                $page.Output | Should -BeExactly 'Hello from the private httpd' -Because 'curl gets the page over HTTPS'
                 $head = Invoke-ScenarioNative -FilePath 'curl' -ArgumentList @('-sI', "http://127.0.0.1:$http/a/b?c=d", '-H', "Host: $siteName")
-                Assert-Match $head.Output '^HTTP/1\.1 301' 'curl sees a 301'
-                Assert-Match $head.Output ('(?m)^Location: ' + [regex]::Escape("https://${siteName}:$https/a/b?c=d") + '\r?$') 'curl sees the Location keeping the path and query'
+                $head.Output | Should -Match '^HTTP/1\.1 301' -Because 'curl sees a 301'
+                $head.Output | Should -Match ('(?m)^Location: ' + [regex]::Escape("https://${siteName}:$https/a/b?c=d") + '\r?$') -Because 'curl sees the Location keeping the path and query'
             }
 
             # Test-HttpsEndpoint, as a browser sees the site.
-            $probe = Assert-NoError { Test-HttpsEndpoint 127.0.0.1 -Port $https -ServerName $siteName -HttpPort $http -TrustedRootPath $rootPem }
-            Assert-Count 1 $probe 'Test-HttpsEndpoint emits one result'
+            $probe = @(Test-HttpsEndpoint 127.0.0.1 -Port $https -ServerName $siteName -HttpPort $http -TrustedRootPath $rootPem)
+            $probe | Should -HaveCount 1 -Because 'Test-HttpsEndpoint emits one result'
             $endpoint = $probe[0]
-            Assert-True ($endpoint.Certificates.Count -ge 2) 'the certificates as sent: the leaf and at least the issuing CA'
-            Assert-Equal $certificate.Thumbprint $endpoint.Certificates[0].Thumbprint 'the first certificate sent is the one configured'
-            Assert-Equal $pki.Issuing.Thumbprint $endpoint.Certificates[1].Thumbprint 'the second is the issuing CA'
-            Assert-True $endpoint.ChainComplete 'the server sends the full chain'
-            Assert-True $endpoint.ChainInOrder 'each certificate is followed by its issuer'
-            Assert-True $endpoint.NamesMatch "the certificate covers $siteName"
-            Assert-True $endpoint.RedirectsToHttps 'plain HTTP redirects to HTTPS'
-            Assert-Contains $endpoint.Protocols 'TLS 1.2' 'the Intermediate profile accepts TLS 1.2'
-            Assert-True ($endpoint.DaysRemaining -gt 300) "the certificate is new ($($endpoint.DaysRemaining) days remaining)"
-            Assert-Count 0 $endpoint.Problems 'a correctly configured site has no problem'
-            $quiet = Assert-NoError { Test-HttpsEndpoint 127.0.0.1 -Port $https -ServerName $siteName -TrustedRootPath $rootPem -Quiet }
-            Assert-Equal $true $quiet[0] 'Test-HttpsEndpoint -Quiet is $true for a healthy site'
+            ($endpoint.Certificates.Count -ge 2) | Should -BeTrue -Because 'the certificates as sent: the leaf and at least the issuing CA'
+            $endpoint.Certificates[0].Thumbprint | Should -BeExactly $certificate.Thumbprint -Because 'the first certificate sent is the one configured'
+            $endpoint.Certificates[1].Thumbprint | Should -BeExactly $pki.Issuing.Thumbprint -Because 'the second is the issuing CA'
+            $endpoint.ChainComplete | Should -BeTrue -Because 'the server sends the full chain'
+            $endpoint.ChainInOrder | Should -BeTrue -Because 'each certificate is followed by its issuer'
+            $endpoint.NamesMatch | Should -BeTrue -Because "the certificate covers $siteName"
+            $endpoint.RedirectsToHttps | Should -BeTrue -Because 'plain HTTP redirects to HTTPS'
+            $endpoint.Protocols | Should -Contain 'TLS 1.2' -Because 'the Intermediate profile accepts TLS 1.2'
+            ($endpoint.DaysRemaining -gt 300) | Should -BeTrue -Because "the certificate is new ($($endpoint.DaysRemaining) days remaining)"
+            $endpoint.Problems | Should -HaveCount 0 -Because 'a correctly configured site has no problem'
+            $quiet = @(Test-HttpsEndpoint 127.0.0.1 -Port $https -ServerName $siteName -TrustedRootPath $rootPem -Quiet)
+            $quiet[0] | Should -BeExactly $true -Because 'Test-HttpsEndpoint -Quiet is $true for a healthy site'
 
-            $other = Assert-NoError { Test-HttpsEndpoint 127.0.0.1 -Port $https -ServerName 'other.test' -TrustedRootPath $rootPem }
-            Assert-False $other[0].NamesMatch 'the certificate does not cover other.test'
-            Assert-True (@($other[0].Problems | Where-Object { $_ -match 'other\.test' }).Count -eq 1) "one problem names other.test ($(Format-ScenarioValue $other[0].Problems))"
-            $otherQuiet = Assert-NoError { Test-HttpsEndpoint 127.0.0.1 -Port $https -ServerName 'other.test' -TrustedRootPath $rootPem -Quiet }
-            Assert-Count 1 $otherQuiet 'Test-HttpsEndpoint -Quiet emits one value'
-            Assert-Equal $false $otherQuiet[0] 'Test-HttpsEndpoint -Quiet is $false when the name does not match'
+            $other = @(Test-HttpsEndpoint 127.0.0.1 -Port $https -ServerName 'other.test' -TrustedRootPath $rootPem)
+            $other[0].NamesMatch | Should -BeFalse -Because 'the certificate does not cover other.test'
+            (@($other[0].Problems | Where-Object { $_ -match 'other\.test' }).Count -eq 1) | Should -BeTrue -Because "one problem names other.test ($($other[0].Problems -join ', '))"
+            $otherQuiet = @(Test-HttpsEndpoint 127.0.0.1 -Port $https -ServerName 'other.test' -TrustedRootPath $rootPem -Quiet)
+            $otherQuiet | Should -HaveCount 1 -Because 'Test-HttpsEndpoint -Quiet emits one value'
+            $otherQuiet[0] | Should -BeExactly $false -Because 'Test-HttpsEndpoint -Quiet is $false when the name does not match'
 
             # The certificate alone (no chain), and a graceful restart: browsers without the issuing CA would refuse it.
-            $leafOnly = Assert-NoError { Set-ApacheSsl $siteName -CertificateFile $certificate.CertificatePath -KeyFile $certificate.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -Reload }
-            Assert-True $leafOnly[0].Changed 'switching to cert.pem alone changes the configuration'
-            Assert-Match (Get-ConfigText $instance) ('(?m)^\s*SSLCertificateFile\s+"?' + [regex]::Escape($certificate.CertificatePath) + '"?\s*$') 'SSLCertificateFile names cert.pem'
+            $leafOnly = @(Set-ApacheSsl $siteName -CertificateFile $certificate.CertificatePath -KeyFile $certificate.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -Reload)
+            $leafOnly[0].Changed | Should -BeTrue -Because 'switching to cert.pem alone changes the configuration'
+            (Get-ConfigText $instance) | Should -Match ('(?m)^\s*SSLCertificateFile\s+"?' + [regex]::Escape($certificate.CertificatePath) + '"?\s*$') -Because 'SSLCertificateFile names cert.pem'
             $deadline = [DateTime]::UtcNow.AddSeconds(15)
             do {
                 [System.Threading.Thread]::Sleep(200)
                 $incomplete = @(Test-HttpsEndpoint 127.0.0.1 -Port $https -ServerName $siteName -TrustedRootPath $rootPem -ErrorAction SilentlyContinue)
             } while (($incomplete.Count -eq 0 -or $incomplete[0].Certificates.Count -ne 1) -and [DateTime]::UtcNow -lt $deadline)
-            Assert-Count 1 $incomplete 'Test-HttpsEndpoint reaches the reloaded server'
-            Assert-Count 1 $incomplete[0].Certificates "after Set-ApacheSsl -Reload the server sends cert.pem alone $(Get-PrivateHttpdLog $instance)"
-            Assert-False $incomplete[0].ChainComplete 'a server that sends no intermediate has an incomplete chain'
-            Assert-True $incomplete[0].NamesMatch 'the name still matches'
-            Assert-True (@($incomplete[0].Problems | Where-Object { $_ -match 'chain|intermediate' }).Count -ge 1) "a problem says the chain is incomplete ($(Format-ScenarioValue $incomplete[0].Problems))"
+            $incomplete | Should -HaveCount 1 -Because 'Test-HttpsEndpoint reaches the reloaded server'
+            $incomplete[0].Certificates | Should -HaveCount 1 -Because "after Set-ApacheSsl -Reload the server sends cert.pem alone $(Get-PrivateHttpdLog $instance)"
+            $incomplete[0].ChainComplete | Should -BeFalse -Because 'a server that sends no intermediate has an incomplete chain'
+            $incomplete[0].NamesMatch | Should -BeTrue -Because 'the name still matches'
+            (@($incomplete[0].Problems | Where-Object { $_ -match 'chain|intermediate' }).Count -ge 1) | Should -BeTrue -Because "a problem says the chain is incomplete ($($incomplete[0].Problems -join ', '))"
         }
         finally {
             Stop-PrivateHttpd $instance
@@ -503,42 +495,38 @@ switch ($Case) {
 
     'Idempotent' {
         $sslResult = [System.Collections.Generic.List[object]]::new()
-        $first = Assert-NoError {
-            $certificate |
+        $first = @($certificate |
                 Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -Hsts |
                 ForEach-Object { $sslResult.Add($_); $_ } |
-                Enable-HttpsRedirect -ConfigPath $conf -HttpPort $http -ListenAddress 127.0.0.1
-        }
-        Assert-True $sslResult[0].Changed 'the first Set-ApacheSsl changes the configuration'
-        Assert-True $first[0].Changed 'the first Enable-HttpsRedirect changes the configuration'
-        Assert-True ($sslResult[0].Backups.Count -ge 1) 'the first run backs up the file it changed'
+                Enable-HttpsRedirect -ConfigPath $conf -HttpPort $http -ListenAddress 127.0.0.1)
+        $sslResult[0].Changed | Should -BeTrue -Because 'the first Set-ApacheSsl changes the configuration'
+        $first[0].Changed | Should -BeTrue -Because 'the first Enable-HttpsRedirect changes the configuration'
+        ($sslResult[0].Backups.Count -ge 1) | Should -BeTrue -Because 'the first run backs up the file it changed'
         foreach ($backup in $sslResult[0].Backups) {
-            Assert-FileExists $backup 'each backup named in the result exists'
+            Test-Path -LiteralPath $backup -PathType Leaf | Should -BeTrue -Because 'each backup named in the result exists'
         }
 
         $before = Get-DirectorySnapshot $WorkDirectory
         $sslAgain = [System.Collections.Generic.List[object]]::new()
-        $second = Assert-NoError {
-            $certificate |
+        $second = @($certificate |
                 Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -Hsts |
                 ForEach-Object { $sslAgain.Add($_); $_ } |
-                Enable-HttpsRedirect -ConfigPath $conf -HttpPort $http -ListenAddress 127.0.0.1
-        }
-        Assert-Count 1 $sslAgain 'the second Set-ApacheSsl still emits its result'
-        Assert-False $sslAgain[0].Changed 'running Set-ApacheSsl again changes nothing'
-        Assert-Count 0 $sslAgain[0].FilesChanged 'no file is named as changed'
-        Assert-Equal '' $sslAgain[0].Diff 'the second run has no diff'
-        Assert-Count 1 $second 'the second Enable-HttpsRedirect still emits its result'
-        Assert-False $second[0].Changed 'running Enable-HttpsRedirect again changes nothing'
-        Assert-Count 0 $second[0].Backups 'nothing changed, so nothing was backed up'
-        Assert-DirectoryUnchanged $before $WorkDirectory 'running twice writes no byte (no backup, no temporary file)'
+                Enable-HttpsRedirect -ConfigPath $conf -HttpPort $http -ListenAddress 127.0.0.1)
+        $sslAgain | Should -HaveCount 1 -Because 'the second Set-ApacheSsl still emits its result'
+        $sslAgain[0].Changed | Should -BeFalse -Because 'running Set-ApacheSsl again changes nothing'
+        $sslAgain[0].FilesChanged | Should -HaveCount 0 -Because 'no file is named as changed'
+        $sslAgain[0].Diff | Should -BeExactly '' -Because 'the second run has no diff'
+        $second | Should -HaveCount 1 -Because 'the second Enable-HttpsRedirect still emits its result'
+        $second[0].Changed | Should -BeFalse -Because 'running Enable-HttpsRedirect again changes nothing'
+        $second[0].Backups | Should -HaveCount 0 -Because 'nothing changed, so nothing was backed up'
+        Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'running twice writes no byte (no backup, no temporary file)'
 
         # The same through the file parameters, and a third redirect run alone.
-        $files = Assert-NoError { Set-ApacheSsl $siteName -CertificateFile $certificate.FullChainPath -KeyFile $certificate.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -Hsts }
-        Assert-False $files[0].Changed 'the same files given as -CertificateFile/-KeyFile change nothing either'
-        $redirect = Assert-NoError { Enable-HttpsRedirect $siteName -ConfigPath $conf -HttpPort $http -HttpsPort $https -ListenAddress 127.0.0.1 }
-        Assert-False $redirect[0].Changed 'Enable-HttpsRedirect with the same ports changes nothing'
-        Assert-DirectoryUnchanged $before $WorkDirectory 'still not a byte written'
+        $files = @(Set-ApacheSsl $siteName -CertificateFile $certificate.FullChainPath -KeyFile $certificate.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -Hsts)
+        $files[0].Changed | Should -BeFalse -Because 'the same files given as -CertificateFile/-KeyFile change nothing either'
+        $redirect = @(Enable-HttpsRedirect $siteName -ConfigPath $conf -HttpPort $http -HttpsPort $https -ListenAddress 127.0.0.1)
+        $redirect[0].Changed | Should -BeFalse -Because 'Enable-HttpsRedirect with the same ports changes nothing'
+        Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'still not a byte written'
         Assert-ConfigTestPassed $instance 'the configuration stays valid'
     }
 
@@ -547,13 +535,13 @@ switch ($Case) {
         $transcript = $null
         if (Get-Command -Name Start-Transcript -ErrorAction SilentlyContinue) {
             # pwsh shows the What if: text on the host only; a transcript is the one place a script can read it back.
-            $transcript = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'certcmdlets-whatif-' + [guid]::NewGuid().ToString('N') + '.txt')
+            $transcript = Join-Path ([System.IO.Path]::GetTempPath()) ('certcmdlets-whatif-' + [guid]::NewGuid().ToString('N') + '.txt')
             $null = Start-Transcript -LiteralPath $transcript
         }
 
         try {
-            $ssl = Assert-NoError { $certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -WhatIf }
-            $redirect = Assert-NoError { Enable-HttpsRedirect $siteName -ConfigPath $conf -HttpPort $http -HttpsPort $https -ListenAddress 127.0.0.1 -WhatIf }
+            $ssl = @($certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -WhatIf)
+            $redirect = @(Enable-HttpsRedirect $siteName -ConfigPath $conf -HttpPort $http -HttpsPort $https -ListenAddress 127.0.0.1 -WhatIf)
         }
         finally {
             if ($transcript) {
@@ -561,89 +549,117 @@ switch ($Case) {
             }
         }
 
-        Assert-Count 0 $ssl 'Set-ApacheSsl -WhatIf emits nothing'
-        Assert-Count 0 $redirect 'Enable-HttpsRedirect -WhatIf emits nothing'
-        Assert-DirectoryUnchanged $before $WorkDirectory '-WhatIf writes nothing: no configuration change, no backup'
+        $ssl | Should -HaveCount 0 -Because 'Set-ApacheSsl -WhatIf emits nothing'
+        $redirect | Should -HaveCount 0 -Because 'Enable-HttpsRedirect -WhatIf emits nothing'
+        Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because '-WhatIf writes nothing: no configuration change, no backup'
         if ($transcript) {
-            $shown = [System.IO.File]::ReadAllText($transcript)
-            [System.IO.File]::Delete($transcript)
-            Assert-Match $shown ('\+\s*Listen 127\.0\.0\.1:' + $https + ' https') '-WhatIf shows the Listen it would add'
-            Assert-Match $shown '\+\s*LoadModule ssl_module ' '-WhatIf shows mod_ssl being loaded'
-            Assert-Match $shown ('\+\s*<VirtualHost 127\.0\.0\.1:' + $https + '>') '-WhatIf shows the new VirtualHost'
-            Assert-Match $shown '\+\s*SSLEngine on' '-WhatIf shows SSLEngine on'
-            Assert-Match $shown '\+\s*RewriteRule \^ https://' '-WhatIf shows the redirect rule'
+            $shown = Get-Content -LiteralPath $transcript -Raw
+            Remove-Item -LiteralPath $transcript
+            $shown | Should -Match ('\+\s*Listen 127\.0\.0\.1:' + $https + ' https') -Because '-WhatIf shows the Listen it would add'
+            $shown | Should -Match '\+\s*LoadModule ssl_module ' -Because '-WhatIf shows mod_ssl being loaded'
+            $shown | Should -Match ('\+\s*<VirtualHost 127\.0\.0\.1:' + $https + '>') -Because '-WhatIf shows the new VirtualHost'
+            $shown | Should -Match '\+\s*SSLEngine on' -Because '-WhatIf shows SSLEngine on'
+            $shown | Should -Match '\+\s*RewriteRule \^ https://' -Because '-WhatIf shows the redirect rule'
         }
 
         # -WhatIf over a configured site, with a change to show (-Hsts): still nothing written.
-        $null = Assert-NoError { $certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 }
+        $null = @($certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1)
         $configured = Get-DirectorySnapshot $WorkDirectory
-        $hsts = Assert-NoError { $certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -Hsts -WhatIf }
-        Assert-Count 0 $hsts 'Set-ApacheSsl -Hsts -WhatIf emits nothing'
-        Assert-DirectoryUnchanged $configured $WorkDirectory '-WhatIf on a configured site writes nothing'
+        $hsts = @($certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -Hsts -WhatIf)
+        $hsts | Should -HaveCount 0 -Because 'Set-ApacheSsl -Hsts -WhatIf emits nothing'
+        Compare-Object $configured (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because '-WhatIf on a configured site writes nothing'
     }
 
     'CertificateNameMismatch' {
         $other = New-ScenarioServerCertificate -Pki $pki -CommonName 'other.example.test' -Folder 'tls-other'
         $before = Get-DirectorySnapshot $WorkDirectory
-        $refused = Assert-ErrorId { $other | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 } 'CertificateNameMismatch' -Category SecurityError -MessagePattern 'other\.example\.test'
-        Assert-Match $refused.Errors[0].Exception.Message ([regex]::Escape($siteName)) 'the message names the site'
+        $refused = Invoke-ScenarioCommand { $other | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 }
+        $refused.Errors | Should -HaveCount 1
+        $refused.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CertificateNameMismatch,*'
+        $refused.Errors[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        $refused.Errors[0].Exception.Message | Should -Match 'other\.example\.test'
+        $refused.Errors[0].Exception.Message | Should -Match ([regex]::Escape($siteName)) -Because 'the message names the site'
         Assert-NothingChanged $refused $before 'the certificate does not cover the name'
 
         # Warnings come back as WarningRecord objects among the output (3>&1).
-        $forcedOutput = Assert-NoError { $other | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -AllowNameMismatch 3>&1 }
+        $forcedOutput = @($other | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -AllowNameMismatch 3>&1)
         $forced = @($forcedOutput | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] })
         $forcedWarnings = @($forcedOutput | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
-        Assert-Count 1 $forced '-AllowNameMismatch configures it anyway'
-        Assert-True $forced[0].Changed '-AllowNameMismatch changed the configuration'
-        Assert-Count 1 $forcedWarnings '-AllowNameMismatch says what it overrode, once'
-        Assert-Match "$($forcedWarnings[0])" 'other\.example\.test' 'the warning names the certificate'
-        Assert-Match "$($forcedWarnings[0])" '-AllowNameMismatch' 'the warning names the switch that overrode the check'
-        Assert-Match (Get-ConfigText $instance) ([regex]::Escape($other.FullChainPath)) 'the forced certificate is configured'
+        $forced | Should -HaveCount 1 -Because '-AllowNameMismatch configures it anyway'
+        $forced[0].Changed | Should -BeTrue -Because '-AllowNameMismatch changed the configuration'
+        $forcedWarnings | Should -HaveCount 1 -Because '-AllowNameMismatch says what it overrode, once'
+        "$($forcedWarnings[0])" | Should -Match 'other\.example\.test' -Because 'the warning names the certificate'
+        "$($forcedWarnings[0])" | Should -Match '-AllowNameMismatch' -Because 'the warning names the switch that overrode the check'
+        (Get-ConfigText $instance) | Should -Match ([regex]::Escape($other.FullChainPath)) -Because 'the forced certificate is configured'
         Assert-ConfigTestPassed $instance 'the forced configuration is valid'
     }
 
     'CertificateKeyMismatch' {
         $other = New-ScenarioServerCertificate -Pki $pki -CommonName $siteName -Folder 'tls-other'
         $before = Get-DirectorySnapshot $WorkDirectory
-        $refused = Assert-ErrorId { Set-ApacheSsl $siteName -CertificateFile $certificate.FullChainPath -KeyFile $other.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 } 'CertificateKeyMismatch' -Category SecurityError
+        $refused = Invoke-ScenarioCommand { Set-ApacheSsl $siteName -CertificateFile $certificate.FullChainPath -KeyFile $other.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 }
+        $refused.Errors | Should -HaveCount 1
+        $refused.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CertificateKeyMismatch,*'
+        $refused.Errors[0].CategoryInfo.Category | Should -Be 'SecurityError'
         Assert-NothingChanged $refused $before 'the key belongs to another certificate'
 
-        # httpd would not start with that pair: no switch configures it (not even the old -Force, which no longer exists).
-        $stillRefused = Assert-ErrorId { Set-ApacheSsl $siteName -CertificatePath $certificate.FullChainPath -KeyPath $other.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -AllowNameMismatch } 'CertificateKeyMismatch' -Category SecurityError
-        Assert-NothingChanged $stillRefused $before 'no override configures a key of another certificate'
+        # httpd would not start with that pair: no switch configures it (there is no -Force on Set-ApacheSsl).
+        $stillRefused = Invoke-ScenarioCommand { Set-ApacheSsl $siteName -CertificatePath $certificate.FullChainPath -KeyPath $other.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -AllowNameMismatch -AllowEncryptedKey }
+        $stillRefused.Errors | Should -HaveCount 1
+        $stillRefused.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CertificateKeyMismatch,*'
+        Assert-NothingChanged $stillRefused $before 'no override configures the key of another certificate'
     }
 
     'KeyFileEncrypted' {
-        $password = New-ScenarioSecureString 'a key password httpd cannot ask for'
+        $password = ConvertTo-SecureString -String 'a key password httpd cannot ask for' -AsPlainText -Force
         $encrypted = New-ScenarioServerCertificate -Pki $pki -CommonName $siteName -Folder 'tls-encrypted' -KeyPassword $password
-        Assert-Match ([System.IO.File]::ReadAllText($encrypted.KeyPath)) 'ENCRYPTED' 'Export-CertPem -KeyPassword writes an encrypted key'
+        (Get-Content -LiteralPath $encrypted.KeyPath -Raw) | Should -Match 'ENCRYPTED' -Because 'Export-CertPem -KeyPassword writes an encrypted key'
         $before = Get-DirectorySnapshot $WorkDirectory
-        $refused = Assert-ErrorId { $encrypted | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 } 'KeyFileEncrypted' -MessagePattern 'pass phrase'
-        Assert-Equal $encrypted.KeyPath "$($refused.Errors[0].TargetObject)" 'the error targets the key file'
+        $refused = Invoke-ScenarioCommand { $encrypted | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 }
+        $refused.Errors | Should -HaveCount 1
+        $refused.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'KeyFileEncrypted,*'
+        $refused.Errors[0].Exception.Message | Should -Match 'pass phrase'
+        "$($refused.Errors[0].TargetObject)" | Should -BeExactly $encrypted.KeyPath -Because 'the error targets the key file'
         Assert-NothingChanged $refused $before 'the key is encrypted'
-        $files = Assert-ErrorId { Set-ApacheSsl $siteName -CertificateFile $encrypted.FullChainPath -KeyFile $encrypted.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -AllowNameMismatch } 'KeyFileEncrypted'
-        Assert-NothingChanged $files $before 'the key is encrypted, even with an unrelated override (httpd could not start)'
+        $files = Invoke-ScenarioCommand { Set-ApacheSsl $siteName -CertificatePath $encrypted.FullChainPath -KeyPath $encrypted.KeyPath -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -AllowEncryptedKey }
+        $files.Errors | Should -HaveCount 1
+        $files.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'KeyFileEncrypted,*'
+        $files.Errors[0].Exception.Message | Should -Match '-KeyPassword' -Because 'the key cannot be checked against the certificate without its password'
+        Assert-NothingChanged $files $before 'an encrypted key is configured only when it can be checked (-KeyPassword) and is allowed (-AllowEncryptedKey)'
+        $allowed = @(Set-ApacheSsl $siteName -CertificatePath $encrypted.FullChainPath -KeyPath $encrypted.KeyPath -KeyPassword $password -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 -AllowEncryptedKey 3>&1)
+        @($allowed | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | Where-Object { "$_" -match '-AllowEncryptedKey' -and "$_" -match 'pass phrase' }) | Should -HaveCount 1 -Because 'the override says what httpd will do'
+        @($allowed | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] })[0].Changed | Should -BeTrue
     }
 
     'ConfigTestFailed' {
         # The stock SSL settings of many httpd.conf files: inert while mod_ssl is not loaded, fatal once it is
         # without mod_socache_shmcb ("SSLSessionCache: 'shmcb' session cache not supported").
-        [System.IO.File]::AppendAllText($conf, "`n<IfModule ssl_module>`n`tSSLSessionCache `"shmcb:logs/ssl_scache(512000)`"`n</IfModule>`n")
+        Add-Content -LiteralPath $conf -Value "`n<IfModule ssl_module>`n`tSSLSessionCache `"shmcb:logs/ssl_scache(512000)`"`n</IfModule>`n" -NoNewline
         Assert-ConfigTestPassed $instance 'the SSL block is inert before mod_ssl is loaded'
         $before = Get-DirectorySnapshot $WorkDirectory
-        $failed = Assert-ErrorId { $certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 } 'ApacheConfigTestFailed' -Category InvalidOperation -MessagePattern 'SSLSessionCache'
-        Assert-Match $failed.Errors[0].Exception.Message 'restored' 'the message says every file was restored'
-        Assert-Equal $conf "$($failed.Errors[0].TargetObject)" 'the error targets the main configuration file'
+        $failed = Invoke-ScenarioCommand { $certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 }
+        $failed.Errors | Should -HaveCount 1
+        $failed.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'ApacheConfigTestFailed,*'
+        $failed.Errors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $failed.Errors[0].Exception.Message | Should -Match 'SSLSessionCache'
+        $failed.Errors[0].Exception.Message | Should -Match 'restored' -Because 'the message says every file was restored'
+        "$($failed.Errors[0].TargetObject)" | Should -BeExactly $conf -Because 'the error targets the main configuration file'
         Assert-NothingChanged $failed $before 'httpd''s configuration test fails after the change'
         Assert-ConfigTestPassed $instance 'the restored configuration is valid again'
     }
 
     'ConfigTestFailedBefore' {
-        [System.IO.File]::AppendAllText($conf, "`nThisIsNotAnApacheDirective on`n")
+        Add-Content -LiteralPath $conf -Value "`nThisIsNotAnApacheDirective on`n" -NoNewline
         $before = Get-DirectorySnapshot $WorkDirectory
-        $refused = Assert-ErrorId { $certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 } 'ApacheConfigTestFailedBefore' -Category InvalidOperation -MessagePattern 'ThisIsNotAnApacheDirective'
+        $refused = Invoke-ScenarioCommand { $certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 }
+        $refused.Errors | Should -HaveCount 1
+        $refused.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'ApacheConfigTestFailedBefore,*'
+        $refused.Errors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $refused.Errors[0].Exception.Message | Should -Match 'ThisIsNotAnApacheDirective'
         Assert-NothingChanged $refused $before 'httpd already rejects the configuration'
-        $redirect = Assert-ErrorId { Enable-HttpsRedirect $siteName -ConfigPath $conf -HttpPort $http -HttpsPort $https -ListenAddress 127.0.0.1 } 'ApacheConfigTestFailedBefore'
+        $redirect = Invoke-ScenarioCommand { Enable-HttpsRedirect $siteName -ConfigPath $conf -HttpPort $http -HttpsPort $https -ListenAddress 127.0.0.1 }
+        $redirect.Errors | Should -HaveCount 1
+        $redirect.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'ApacheConfigTestFailedBefore,*'
         Assert-NothingChanged $redirect $before 'Enable-HttpsRedirect is refused the same way'
     }
 
@@ -652,15 +668,20 @@ switch ($Case) {
         $open = $lines.FindIndex([System.Predicate[string]] { param($line) $line.StartsWith('<VirtualHost') })
         $close = $lines.FindIndex([System.Predicate[string]] { param($line) $line.StartsWith('</VirtualHost>') })
         $lines.RemoveAt($close)
-        [System.IO.File]::WriteAllText($conf, ($lines -join "`n"))
+        Set-Content -LiteralPath $conf -Value ($lines -join "`n") -NoNewline
         $before = Get-DirectorySnapshot $WorkDirectory
-        $refused = Assert-ErrorId { $certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 } 'ApacheConfigInvalid' -Category InvalidData
+        $refused = Invoke-ScenarioCommand { $certificate | Set-ApacheSsl $siteName -ConfigPath $conf -Port $https -ListenAddress 127.0.0.1 }
+        $refused.Errors | Should -HaveCount 1
+        $refused.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'ApacheConfigInvalid,*'
+        $refused.Errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
         $message = $refused.Errors[0].Exception.Message
-        Assert-Match $message ([regex]::Escape($conf)) 'the message names the file'
-        Assert-Match $message "line $($open + 1)\b" 'the message names the line of the unclosed <VirtualHost>'
-        Assert-Match $message 'VirtualHost' 'the message names the section'
+        $message | Should -Match ([regex]::Escape($conf)) -Because 'the message names the file'
+        $message | Should -Match "line $($open + 1)\b" -Because 'the message names the line of the unclosed <VirtualHost>'
+        $message | Should -Match 'VirtualHost' -Because 'the message names the section'
         Assert-NothingChanged $refused $before 'the configuration cannot be read'
-        $redirect = Assert-ErrorId { Enable-HttpsRedirect $siteName -ConfigPath $conf -HttpPort $http -HttpsPort $https } 'ApacheConfigInvalid'
+        $redirect = Invoke-ScenarioCommand { Enable-HttpsRedirect $siteName -ConfigPath $conf -HttpPort $http -HttpsPort $https }
+        $redirect.Errors | Should -HaveCount 1
+        $redirect.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'ApacheConfigInvalid,*'
         Assert-NothingChanged $redirect $before 'Enable-HttpsRedirect is refused the same way'
     }
 }

@@ -18,7 +18,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
 
@@ -28,67 +28,70 @@ $unrelated = New-CertAuthority -CommonName 'Unrelated Root CA' -KeyAlgorithm ECD
 $leaf = New-CertRequest -CommonName 'www.example.com' -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $intermediate -ValidDays 90
 
 # --- A shuffled bundle: root, intermediate, someone else's CA, the leaf, the intermediate again, CRLF ---------------
-$bundle = [System.IO.Path]::Combine($WorkDirectory, 'from-the-ca.pem')
-[System.IO.File]::WriteAllText($bundle, (($root.ToPem() + $intermediate.ToPem() + "`n" + $unrelated.ToPem() + $leaf.ToPem() + "`n`n" + $intermediate.ToPem()) -replace "`r?`n", "`r`n"))
+$bundle = Join-Path $WorkDirectory 'from-the-ca.pem'
+Set-Content -LiteralPath $bundle -Value (($root.ToPem() + $intermediate.ToPem() + "`n" + $unrelated.ToPem() + $leaf.ToPem() + "`n`n" + $intermediate.ToPem()) -replace "`r?`n", "`r`n") -NoNewline
 
 $streams = @(Join-CertChain -Path $bundle -Verbose 4>&1)
 $joined = @($streams | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
 $verbose = @($streams | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { $_.Message })
-Assert-Count 1 $joined 'one leaf comes out of the bundle'
-Assert-Equal $leaf.Thumbprint $joined[0].Thumbprint 'the leaf is found wherever it is in the file'
-Assert-Equal @($intermediate.Thumbprint) @($joined[0].Chain | ForEach-Object { $_.Thumbprint }) 'the chain is the intermediate only: the duplicate, the unrelated CA and the root are left out'
-Assert-Equal $bundle $joined[0].CertificatePath 'the leaf names the file it came from'
-Assert-Count 1 @($verbose | Where-Object { $_ -match 'duplicate' -and $_ -match 'Bundle Test Issuing CA' }) "-Verbose says the duplicate was dropped (verbose: $(Format-ScenarioValue $verbose))"
-Assert-Count 1 @($verbose | Where-Object { $_ -match 'Dropped' -and $_ -match 'Unrelated Root CA' }) "-Verbose says the unrelated certificate was dropped (verbose: $(Format-ScenarioValue $verbose))"
+$joined | Should -HaveCount 1 -Because 'one leaf comes out of the bundle'
+$joined[0].Thumbprint | Should -BeExactly $leaf.Thumbprint -Because 'the leaf is found wherever it is in the file'
+@($joined[0].Chain | ForEach-Object { $_.Thumbprint }) | Should -BeExactly @($intermediate.Thumbprint) -Because 'the chain is the intermediate only: the duplicate, the unrelated CA and the root are left out'
+$joined[0].CertificatePath | Should -BeExactly $bundle -Because 'the leaf names the file it came from'
+@($verbose | Where-Object { $_ -match 'duplicate' -and $_ -match 'Bundle Test Issuing CA' }) | Should -HaveCount 1 -Because "-Verbose says the duplicate was dropped (verbose: $($verbose -join ', '))"
+@($verbose | Where-Object { $_ -match 'Dropped' -and $_ -match 'Unrelated Root CA' }) | Should -HaveCount 1 -Because "-Verbose says the unrelated certificate was dropped (verbose: $($verbose -join ', '))"
 
 $withRoot = @(Join-CertChain -Path $bundle -IncludeRoot)
-Assert-Equal @($intermediate.Thumbprint, $root.Thumbprint) @($withRoot[0].Chain | ForEach-Object { $_.Thumbprint }) '-IncludeRoot keeps the root last'
+@($withRoot[0].Chain | ForEach-Object { $_.Thumbprint }) | Should -BeExactly @($intermediate.Thumbprint, $root.Thumbprint) -Because '-IncludeRoot keeps the root last'
 
 # --- Objects from the pipeline, in the wrong order ------------------------------------------------------------------
 $fromObjects = @($root, $intermediate, $leaf | Join-CertChain -IncludeRoot)
-Assert-Count 1 $fromObjects 'objects join like files'
-Assert-Equal @($intermediate.Thumbprint, $root.Thumbprint) @($fromObjects[0].Chain | ForEach-Object { $_.Thumbprint }) 'piped objects are ordered too'
+$fromObjects | Should -HaveCount 1 -Because 'objects join like files'
+@($fromObjects[0].Chain | ForEach-Object { $_.Thumbprint }) | Should -BeExactly @($intermediate.Thumbprint, $root.Thumbprint) -Because 'piped objects are ordered too'
 
 # --- A missing intermediate is a warning that names it; -IntermediatePath with a directory supplies it ------------------
-$leafOnly = [System.IO.Path]::Combine($WorkDirectory, 'leaf-only.pem')
-[System.IO.File]::WriteAllText($leafOnly, $leaf.ToPem())
+$leafOnly = Join-Path $WorkDirectory 'leaf-only.pem'
+Set-Content -LiteralPath $leafOnly -Value ($leaf.ToPem()) -NoNewline
 $alone = @(Join-CertChain -Path $leafOnly -WarningVariable missingWarnings -WarningAction SilentlyContinue)
-Assert-Count 1 $alone 'the leaf still comes out'
-Assert-Count 0 $alone[0].Chain 'no chain was found'
-Assert-Count 1 $missingWarnings 'one warning for the missing intermediate'
-Assert-Match "$($missingWarnings[0])" 'Bundle Test Issuing CA' 'the warning names the missing issuer'
+$alone | Should -HaveCount 1 -Because 'the leaf still comes out'
+$alone[0].Chain | Should -HaveCount 0 -Because 'no chain was found'
+$missingWarnings | Should -HaveCount 1 -Because 'one warning for the missing intermediate'
+"$($missingWarnings[0])" | Should -Match 'Bundle Test Issuing CA' -Because 'the warning names the missing issuer'
 
-$pool = New-ScenarioDirectory -Parent $WorkDirectory -Name 'ca-bundle'
-[System.IO.File]::WriteAllText([System.IO.Path]::Combine($pool, 'unrelated.crt'), $unrelated.ToPem())
-[System.IO.File]::WriteAllText([System.IO.Path]::Combine($pool, 'issuing.pem'), $intermediate.ToPem())
-[System.IO.File]::WriteAllText([System.IO.Path]::Combine($pool, 'root.cer'), $root.ToPem())
-[System.IO.File]::WriteAllText([System.IO.Path]::Combine($pool, 'README.txt'), 'not a certificate')
+$pool = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'ca-bundle').FullName
+Set-Content -LiteralPath (Join-Path $pool 'unrelated.crt') -Value ($unrelated.ToPem()) -NoNewline
+Set-Content -LiteralPath (Join-Path $pool 'issuing.pem') -Value ($intermediate.ToPem()) -NoNewline
+Set-Content -LiteralPath (Join-Path $pool 'root.cer') -Value ($root.ToPem()) -NoNewline
+Set-Content -LiteralPath (Join-Path $pool 'README.txt') -Value 'not a certificate' -NoNewline
 $pooled = @(Join-CertChain -Path $leafOnly -IntermediatePath $pool -WarningVariable poolWarnings)
-Assert-Equal @($intermediate.Thumbprint) @($pooled[0].Chain | ForEach-Object { $_.Thumbprint }) 'the intermediate comes from the -IntermediatePath directory'
-Assert-Count 0 $poolWarnings 'nothing is missing any more'
+@($pooled[0].Chain | ForEach-Object { $_.Thumbprint }) | Should -BeExactly @($intermediate.Thumbprint) -Because 'the intermediate comes from the -IntermediatePath directory'
+$poolWarnings | Should -HaveCount 0 -Because 'nothing is missing any more'
 
 # --- -OutFile: the fullchain, then the write rules --------------------------------------------------------------------
-$out = New-ScenarioDirectory -Parent $WorkDirectory -Name 'out'
-$fullChain = [System.IO.Path]::Combine($out, 'fullchain.pem')
+$out = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'out').FullName
+$fullChain = Join-Path $out 'fullchain.pem'
 $written = @(Join-CertChain -Path $bundle -OutFile $fullChain)
-Assert-Count 1 $written '-OutFile still emits the leaf'
-Assert-Equal $fullChain $written[0].FullChainPath 'FullChainPath names the file written'
-Assert-Equal ($leaf.ToPem() + $intermediate.ToPem()) ([System.IO.File]::ReadAllText($fullChain)) 'the fullchain is the leaf then the intermediate'
-Assert-True (Test-CertChain -Path $fullChain -TrustedRootPath ([System.IO.Path]::Combine($pool, 'root.cer')) -DnsName 'www.example.com' -Quiet) 'the fullchain written tests clean'
+$written | Should -HaveCount 1 -Because '-OutFile still emits the leaf'
+$written[0].FullChainPath | Should -BeExactly $fullChain -Because 'FullChainPath names the file written'
+(Get-Content -LiteralPath $fullChain -Raw) | Should -BeExactly ($leaf.ToPem() + $intermediate.ToPem()) -Because 'the fullchain is the leaf then the intermediate'
+(Test-CertChain -Path $fullChain -TrustedRootPath (Join-Path $pool 'root.cer') -DnsName 'www.example.com' -Quiet) | Should -BeTrue -Because 'the fullchain written tests clean'
 
 $before = Get-DirectorySnapshot $WorkDirectory
-$exists = Assert-ErrorId { Join-CertChain -Path $bundle -IncludeRoot -OutFile $fullChain } 'OutputFileExists' -Category ResourceExists
-Assert-Count 0 $exists.Output 'nothing is emitted when the file exists'
-Assert-Equal $fullChain $exists.Errors[0].TargetObject 'the error targets the existing file'
-Assert-DirectoryUnchanged $before $WorkDirectory 'an existing -OutFile is not replaced without -Force'
+$exists = Invoke-ScenarioCommand { Join-CertChain -Path $bundle -IncludeRoot -OutFile $fullChain }
+$exists.Errors | Should -HaveCount 1
+$exists.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'OutputFileExists,*'
+$exists.Errors[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+$exists.Output | Should -HaveCount 0 -Because 'nothing is emitted when the file exists'
+$exists.Errors[0].TargetObject | Should -BeExactly $fullChain -Because 'the error targets the existing file'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'an existing -OutFile is not replaced without -Force'
 
-$whatIf = [System.IO.Path]::Combine($out, 'whatif.pem')
+$whatIf = Join-Path $out 'whatif.pem'
 $null = Join-CertChain -Path $bundle -OutFile $whatIf -WhatIf
-Assert-FileMissing $whatIf '-WhatIf writes nothing'
+Test-Path -LiteralPath $whatIf | Should -BeFalse -Because '-WhatIf writes nothing'
 $null = Join-CertChain -Path $bundle -OutFile $fullChain -IncludeRoot -Force -WhatIf
-Assert-DirectoryUnchanged $before $WorkDirectory '-Force -WhatIf replaces nothing'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because '-Force -WhatIf replaces nothing'
 
 $forced = @(Join-CertChain -Path $bundle -IncludeRoot -OutFile $fullChain -Force)
-Assert-Count 1 $forced '-Force writes'
-Assert-Equal ($leaf.ToPem() + $intermediate.ToPem() + $root.ToPem()) ([System.IO.File]::ReadAllText($fullChain)) '-Force replaces the fullchain, now with the root'
-Assert-Equal @('fullchain.pem') (Get-ScenarioFileNames $out) 'no temporary or backup file is left behind'
+$forced | Should -HaveCount 1 -Because '-Force writes'
+(Get-Content -LiteralPath $fullChain -Raw) | Should -BeExactly ($leaf.ToPem() + $intermediate.ToPem() + $root.ToPem()) -Because '-Force replaces the fullchain, now with the root'
+(Get-ScenarioFileNames $out) | Should -BeExactly @('fullchain.pem') -Because 'no temporary or backup file is left behind'

@@ -17,11 +17,11 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
 $good = New-ScenarioCertificate -Directory $WorkDirectory -Name 'good'
-$goodPem = [System.IO.File]::ReadAllText($good.CertificatePath)
+$goodPem = Get-Content -LiteralPath $good.CertificatePath -Raw
 
 $files = [ordered] @{}
 $files['text.crt'] = [System.Text.Encoding]::ASCII.GetBytes("Hello, this is not a certificate.`n")
@@ -35,20 +35,25 @@ $files['damaged.pem'] = [System.Text.Encoding]::ASCII.GetBytes(($lines -join "`n
 $files['truncated.pem'] = [System.Text.Encoding]::ASCII.GetBytes($goodPem.Substring(0, $goodPem.IndexOf('-----END')))
 $files['empty.crt'] = [byte[]]::new(0)
 foreach ($name in $files.Keys) {
-    [System.IO.File]::WriteAllBytes([System.IO.Path]::Combine($WorkDirectory, $name), $files[$name])
+    Set-Content -LiteralPath (Join-Path $WorkDirectory $name) -Value ($files[$name]) -AsByteStream
 }
 
-$output = [System.IO.Path]::Combine($WorkDirectory, 'out')
+$output = Join-Path $WorkDirectory 'out'
 $before = Get-DirectorySnapshot $WorkDirectory
 
 foreach ($name in $files.Keys) {
-    $path = [System.IO.Path]::Combine($WorkDirectory, $name)
-    $result = Assert-ErrorId { Import-CertFile -Path $path } 'CertificateFileInvalid' -Category InvalidData
-    Assert-Count 0 $result.Output "no certificate comes out of '$name'"
-    Assert-Equal $path $result.Errors[0].TargetObject "the error targets '$name'"
-    Assert-Match $result.Errors[0].Exception.Message ([regex]::Escape($name)) 'the message names the file'
+    $path = Join-Path $WorkDirectory $name
+    $result = Invoke-ScenarioCommand { Import-CertFile -Path $path }
+    $result.Errors | Should -HaveCount 1
+    $result.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CertificateFileInvalid,*'
+    $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+    $result.Output | Should -HaveCount 0 -Because "no certificate comes out of '$name'"
+    $result.Errors[0].TargetObject | Should -BeExactly $path -Because "the error targets '$name'"
+    $result.Errors[0].Exception.Message | Should -Match ([regex]::Escape($name)) -Because 'the message names the file'
 
-    $pipeline = Assert-ErrorId { Import-CertFile -Path $path | Export-CertPem -OutputDirectory $output } 'CertificateFileInvalid'
-    Assert-Count 0 $pipeline.Output 'Export-CertPem gets nothing to write'
-    Assert-DirectoryUnchanged $before $WorkDirectory "reading '$name' and exporting nothing must not change the disk"
+    $pipeline = Invoke-ScenarioCommand { Import-CertFile -Path $path | Export-CertPem -OutputDirectory $output }
+    $pipeline.Errors | Should -HaveCount 1
+    $pipeline.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CertificateFileInvalid,*'
+    $pipeline.Output | Should -HaveCount 0 -Because 'Export-CertPem gets nothing to write'
+    Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because "reading '$name' and exporting nothing must not change the disk"
 }

@@ -17,26 +17,33 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
 $siteA = New-ScenarioCertificate -Directory $WorkDirectory -Name 'site-a'
 $siteB = New-ScenarioCertificate -Directory $WorkDirectory -Name 'site-b'
-$output = [System.IO.Path]::Combine($WorkDirectory, 'out')
+$output = Join-Path $WorkDirectory 'out'
 $before = Get-DirectorySnapshot $WorkDirectory
 
-$mismatch = Assert-ErrorId { Import-CertFile -Path $siteA.CertificatePath -KeyPath $siteB.KeyPath } 'CertificateKeyMismatch' -Category SecurityError
-Assert-Count 0 $mismatch.Output 'a certificate with the wrong key is not emitted'
-Assert-Equal $siteA.CertificatePath $mismatch.Errors[0].TargetObject 'the error targets the certificate file'
-Assert-Match $mismatch.Errors[0].Exception.Message ([regex]::Escape('site-b.key')) 'the message names the key file'
-Assert-Match $mismatch.Errors[0].Exception.Message ([regex]::Escape('site-a.crt')) 'the message names the certificate file'
+$mismatch = Invoke-ScenarioCommand { Import-CertFile -Path $siteA.CertificatePath -KeyPath $siteB.KeyPath }
+$mismatch.Errors | Should -HaveCount 1
+$mismatch.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CertificateKeyMismatch,*'
+$mismatch.Errors[0].CategoryInfo.Category | Should -Be 'SecurityError'
+$mismatch.Output | Should -HaveCount 0 -Because 'a certificate with the wrong key is not emitted'
+$mismatch.Errors[0].TargetObject | Should -BeExactly $siteA.CertificatePath -Because 'the error targets the certificate file'
+$mismatch.Errors[0].Exception.Message | Should -Match ([regex]::Escape('site-b.key')) -Because 'the message names the key file'
+$mismatch.Errors[0].Exception.Message | Should -Match ([regex]::Escape('site-a.crt')) -Because 'the message names the certificate file'
 
-$exported = Assert-ErrorId { Import-CertFile -Path $siteA.CertificatePath -KeyPath $siteB.KeyPath | Export-CertPem -OutputDirectory $output } 'CertificateKeyMismatch'
-Assert-Count 0 $exported.Output 'Export-CertPem gets nothing to write'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a mismatched key writes nothing'
+$exported = Invoke-ScenarioCommand { Import-CertFile -Path $siteA.CertificatePath -KeyPath $siteB.KeyPath | Export-CertPem -OutputDirectory $output }
+$exported.Errors | Should -HaveCount 1
+$exported.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CertificateKeyMismatch,*'
+$exported.Output | Should -HaveCount 0 -Because 'Export-CertPem gets nothing to write'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a mismatched key writes nothing'
 
-$both = Assert-ErrorId { Import-CertFile -Path $siteA.CertificatePath, $siteB.CertificatePath -KeyPath $siteB.KeyPath } 'CertificateKeyMismatch'
-Assert-Count 1 $both.Output 'the certificate the key fits still comes out'
-Assert-Equal $siteB.Thumbprint $both.Output[0].Thumbprint 'site-b comes out'
-Assert-True $both.Output[0].HasPrivateKey 'site-b carries its key'
-Assert-Equal $siteB.KeyPath $both.Output[0].KeyPath 'KeyPath names site-b.key'
+$both = Invoke-ScenarioCommand { Import-CertFile -Path $siteA.CertificatePath, $siteB.CertificatePath -KeyPath $siteB.KeyPath }
+$both.Errors | Should -HaveCount 1
+$both.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CertificateKeyMismatch,*'
+$both.Output | Should -HaveCount 1 -Because 'the certificate the key fits still comes out'
+$both.Output[0].Thumbprint | Should -BeExactly $siteB.Thumbprint -Because 'site-b comes out'
+$both.Output[0].HasPrivateKey | Should -BeTrue -Because 'site-b carries its key'
+$both.Output[0].KeyPath | Should -BeExactly $siteB.KeyPath -Because 'KeyPath names site-b.key'

@@ -25,24 +25,32 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
-[System.IO.File]::WriteAllText([System.IO.Path]::Combine($WorkDirectory, 'notes.txt'), "existing content`n")
-$output = [System.IO.Path]::Combine($WorkDirectory, 'out')
+Set-Content -LiteralPath (Join-Path $WorkDirectory 'notes.txt') -Value "existing content`n" -NoNewline
+$output = Join-Path $WorkDirectory 'out'
 $before = Get-DirectorySnapshot $WorkDirectory
 $suggestionPattern = [regex]::Escape("'$Suggestion'")
 
-$request = Assert-ErrorId { New-CertRequest -CommonName 'www.example.com' -Country $Country -OutputDirectory $output } 'CountryCodeInvalid' -Category InvalidArgument -MessagePattern $suggestionPattern
-Assert-Count 0 $request.Output 'no request is emitted'
-Assert-Equal $Country $request.Errors[0].TargetObject 'the error targets the value given'
-Assert-Match $request.Errors[0].Exception.Message ([regex]::Escape("-Country $Suggestion")) 'the message says what to type instead'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a refused country code writes nothing and creates no output directory'
+$request = Invoke-ScenarioCommand { New-CertRequest -CommonName 'www.example.com' -Country $Country -OutputDirectory $output }
+$request.Errors | Should -HaveCount 1
+$request.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CountryCodeInvalid,*'
+$request.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+$request.Errors[0].Exception.Message | Should -Match $suggestionPattern
+$request.Output | Should -HaveCount 0 -Because 'no request is emitted'
+$request.Errors[0].TargetObject | Should -BeExactly $Country -Because 'the error targets the value given'
+$request.Errors[0].Exception.Message | Should -Match ([regex]::Escape("-Country $Suggestion")) -Because 'the message says what to type instead'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a refused country code writes nothing and creates no output directory'
 
-$selfSigned = Assert-ErrorId { New-CertRequest -CommonName 'www.example.com' -Country $Country -SelfSign -OutputDirectory $output } 'CountryCodeInvalid' -Category InvalidArgument -MessagePattern $suggestionPattern
-Assert-Count 0 $selfSigned.Output 'no certificate is emitted'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a refused country code writes nothing for -SelfSign either'
+$selfSigned = Invoke-ScenarioCommand { New-CertRequest -CommonName 'www.example.com' -Country $Country -SelfSign -OutputDirectory $output }
+$selfSigned.Errors | Should -HaveCount 1
+$selfSigned.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CountryCodeInvalid,*'
+$selfSigned.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+$selfSigned.Errors[0].Exception.Message | Should -Match $suggestionPattern
+$selfSigned.Output | Should -HaveCount 0 -Because 'no certificate is emitted'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a refused country code writes nothing for -SelfSign either'
 
 # The same code, written right, works: the refusal was about the value, not the rest of the command.
 $accepted = New-CertRequest -CommonName 'www.example.com' -Country $Suggestion.ToLowerInvariant()
-Assert-Match $accepted.Subject ([regex]::Escape("C=$Suggestion")) 'the suggested code (in any case) is accepted and written upper-case'
+$accepted.Subject | Should -Match ([regex]::Escape("C=$Suggestion")) -Because 'the suggested code (in any case) is accepted and written upper-case'

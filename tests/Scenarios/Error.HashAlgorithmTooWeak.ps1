@@ -21,22 +21,32 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
 $existing = New-ScenarioCertificate -Directory $WorkDirectory -Name 'existing'
-$output = [System.IO.Path]::Combine($WorkDirectory, 'out')
+$output = Join-Path $WorkDirectory 'out'
 $before = Get-DirectorySnapshot $WorkDirectory
 
-$newKey = Assert-ErrorId { New-CertRequest -CommonName 'www.example.com' -HashAlgorithm $HashAlgorithm -OutputDirectory $output } 'HashAlgorithmTooWeak' -Category SecurityError -MessagePattern 'SHA256'
-Assert-Count 0 $newKey.Output 'no request is emitted'
-Assert-Equal $HashAlgorithm $newKey.Errors[0].TargetObject 'the error targets the hash given'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a refused hash writes nothing'
+$newKey = Invoke-ScenarioCommand { New-CertRequest -CommonName 'www.example.com' -HashAlgorithm $HashAlgorithm -OutputDirectory $output }
+$newKey.Errors | Should -HaveCount 1
+$newKey.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'HashAlgorithmTooWeak,*'
+$newKey.Errors[0].CategoryInfo.Category | Should -Be 'SecurityError'
+$newKey.Errors[0].Exception.Message | Should -Match 'SHA256'
+$newKey.Output | Should -HaveCount 0 -Because 'no request is emitted'
+$newKey.Errors[0].TargetObject | Should -BeExactly $HashAlgorithm -Because 'the error targets the hash given'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a refused hash writes nothing'
 
-$renewal = Assert-ErrorId { New-CertRequest -CommonName 'www.example.com' -HashAlgorithm $HashAlgorithm -KeyPath $existing.KeyPath -OutputDirectory $output } 'HashAlgorithmTooWeak' -Category SecurityError
-Assert-Count 0 $renewal.Output 'no renewal request is emitted'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a refused hash writes nothing when renewing with an existing key'
+$renewal = Invoke-ScenarioCommand { New-CertRequest -CommonName 'www.example.com' -HashAlgorithm $HashAlgorithm -KeyPath $existing.KeyPath -OutputDirectory $output }
+$renewal.Errors | Should -HaveCount 1
+$renewal.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'HashAlgorithmTooWeak,*'
+$renewal.Errors[0].CategoryInfo.Category | Should -Be 'SecurityError'
+$renewal.Output | Should -HaveCount 0 -Because 'no renewal request is emitted'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a refused hash writes nothing when renewing with an existing key'
 
-$selfSigned = Assert-ErrorId { New-CertRequest -CommonName 'www.example.com' -HashAlgorithm $HashAlgorithm -SelfSign -OutputDirectory $output } 'HashAlgorithmTooWeak' -Category SecurityError
-Assert-Count 0 $selfSigned.Output 'no certificate is emitted'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a refused hash writes nothing for -SelfSign'
+$selfSigned = Invoke-ScenarioCommand { New-CertRequest -CommonName 'www.example.com' -HashAlgorithm $HashAlgorithm -SelfSign -OutputDirectory $output }
+$selfSigned.Errors | Should -HaveCount 1
+$selfSigned.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'HashAlgorithmTooWeak,*'
+$selfSigned.Errors[0].CategoryInfo.Category | Should -Be 'SecurityError'
+$selfSigned.Output | Should -HaveCount 0 -Because 'no certificate is emitted'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a refused hash writes nothing for -SelfSign'

@@ -18,38 +18,55 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
-$right = New-ScenarioSecureString 'the right password'
-$wrong = New-ScenarioSecureString 'a wrong password'
+$right = ConvertTo-SecureString -String 'the right password' -AsPlainText -Force
+$wrong = ConvertTo-SecureString -String 'a wrong password' -AsPlainText -Force
 $site = New-ScenarioCertificate -Directory $WorkDirectory -Name 'site' -KeyPassword $right
-Assert-Match ([System.IO.File]::ReadAllText($site.KeyPath)) 'BEGIN ENCRYPTED PRIVATE KEY' 'New-CertRequest -KeyPassword encrypts the key file'
-$output = [System.IO.Path]::Combine($WorkDirectory, 'out')
+(Get-Content -LiteralPath $site.KeyPath -Raw) | Should -Match 'BEGIN ENCRYPTED PRIVATE KEY' -Because 'New-CertRequest -KeyPassword encrypts the key file'
+$output = Join-Path $WorkDirectory 'out'
 $before = Get-DirectorySnapshot $WorkDirectory
 
 # --- Import-CertFile -KeyPath ---------------------------------------------------------------------------------------
-$import = Assert-ErrorId { Import-CertFile -Path $site.CertificatePath -KeyPath $site.KeyPath -KeyPassword $wrong } 'KeyPasswordIncorrect' -Category AuthenticationError -Terminating
-Assert-Count 0 $import.Output 'no certificate without its key'
-Assert-Equal $site.KeyPath $import.Errors[0].TargetObject 'the error targets the key file'
-Assert-Match $import.Errors[0].Exception.Message 'password' 'the message says the password is the problem'
-Assert-NotMatch $import.Errors[0].Exception.Message 'a wrong password' 'the message never repeats the password'
+$import = Invoke-ScenarioCommand { Import-CertFile -Path $site.CertificatePath -KeyPath $site.KeyPath -KeyPassword $wrong }
+$import.Errors | Should -HaveCount 1
+$import.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'KeyPasswordIncorrect,*'
+$import.Errors[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+$import.Terminating | Should -Not -BeNullOrEmpty -Because 'KeyPasswordIncorrect stops the command (a terminating error)'
+$import.Output | Should -HaveCount 0 -Because 'no certificate without its key'
+$import.Errors[0].TargetObject | Should -BeExactly $site.KeyPath -Because 'the error targets the key file'
+$import.Errors[0].Exception.Message | Should -Match 'password' -Because 'the message says the password is the problem'
+$import.Errors[0].Exception.Message | Should -Not -Match 'a wrong password' -Because 'the message never repeats the password'
 
-$exported = Assert-ErrorId { Import-CertFile -Path $site.CertificatePath -KeyPath $site.KeyPath -KeyPassword $wrong | Export-CertPem -OutputDirectory $output } 'KeyPasswordIncorrect' -Terminating
-Assert-Count 0 $exported.Output 'nothing reaches Export-CertPem'
+$exported = Invoke-ScenarioCommand { Import-CertFile -Path $site.CertificatePath -KeyPath $site.KeyPath -KeyPassword $wrong | Export-CertPem -OutputDirectory $output }
+$exported.Errors | Should -HaveCount 1
+$exported.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'KeyPasswordIncorrect,*'
+$exported.Terminating | Should -Not -BeNullOrEmpty -Because 'KeyPasswordIncorrect stops the command (a terminating error)'
+$exported.Output | Should -HaveCount 0 -Because 'nothing reaches Export-CertPem'
 
-$noPassword = Assert-ErrorId { Import-CertFile -Path $site.CertificatePath -KeyPath $site.KeyPath } 'KeyPasswordRequired' -Category AuthenticationError -Terminating
-Assert-Count 0 $noPassword.Output 'no certificate without its key'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a refused key password writes nothing'
+$noPassword = Invoke-ScenarioCommand { Import-CertFile -Path $site.CertificatePath -KeyPath $site.KeyPath }
+$noPassword.Errors | Should -HaveCount 1
+$noPassword.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'KeyPasswordRequired,*'
+$noPassword.Errors[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+$noPassword.Terminating | Should -Not -BeNullOrEmpty -Because 'KeyPasswordRequired stops the command (a terminating error)'
+$noPassword.Output | Should -HaveCount 0 -Because 'no certificate without its key'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a refused key password writes nothing'
 
 # --- New-CertRequest -KeyPath (renewal) -----------------------------------------------------------------------------
-$renewal = Assert-ErrorId { New-CertRequest -CommonName 'site.example.com' -KeyPath $site.KeyPath -KeyPassword $wrong -OutputDirectory $output } 'KeyPasswordIncorrect' -Category AuthenticationError
-Assert-Count 0 $renewal.Output 'no request without the key'
-$renewalWithout = Assert-ErrorId { New-CertRequest -CommonName 'site.example.com' -KeyPath $site.KeyPath -OutputDirectory $output } 'KeyPasswordRequired' -Category AuthenticationError
-Assert-Count 0 $renewalWithout.Output 'no request without the key'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a refused key password writes no request'
+$renewal = Invoke-ScenarioCommand { New-CertRequest -CommonName 'site.example.com' -KeyPath $site.KeyPath -KeyPassword $wrong -OutputDirectory $output }
+$renewal.Errors | Should -HaveCount 1
+$renewal.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'KeyPasswordIncorrect,*'
+$renewal.Errors[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+$renewal.Output | Should -HaveCount 0 -Because 'no request without the key'
+$renewalWithout = Invoke-ScenarioCommand { New-CertRequest -CommonName 'site.example.com' -KeyPath $site.KeyPath -OutputDirectory $output }
+$renewalWithout.Errors | Should -HaveCount 1
+$renewalWithout.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'KeyPasswordRequired,*'
+$renewalWithout.Errors[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+$renewalWithout.Output | Should -HaveCount 0 -Because 'no request without the key'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a refused key password writes no request'
 
 # --- The right password works -----------------------------------------------------------------------------------
 $opened = @(Import-CertFile -Path $site.CertificatePath -KeyPath $site.KeyPath -KeyPassword $right)
-Assert-Count 1 $opened 'with the right password the certificate comes out'
-Assert-True $opened[0].HasPrivateKey 'with the right password the key is attached'
+$opened | Should -HaveCount 1 -Because 'with the right password the certificate comes out'
+$opened[0].HasPrivateKey | Should -BeTrue -Because 'with the right password the key is attached'

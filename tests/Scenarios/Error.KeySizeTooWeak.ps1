@@ -19,18 +19,25 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
-$output = New-ScenarioDirectory -Parent $WorkDirectory -Name 'out'
-[System.IO.File]::WriteAllText([System.IO.Path]::Combine($output, 'readme.txt'), "keys go here`n")
+$output = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'out').FullName
+Set-Content -LiteralPath (Join-Path $output 'readme.txt') -Value "keys go here`n" -NoNewline
 $before = Get-DirectorySnapshot $WorkDirectory
 
-$request = Assert-ErrorId { New-CertRequest -CommonName 'www.example.com' -KeySize $KeySize -OutputDirectory $output } 'KeySizeTooWeak' -Category SecurityError -MessagePattern '2048'
-Assert-Count 0 $request.Output 'no request is emitted'
-Assert-Equal $KeySize $request.Errors[0].TargetObject 'the error targets the size given'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a refused key size writes nothing'
+$request = Invoke-ScenarioCommand { New-CertRequest -CommonName 'www.example.com' -KeySize $KeySize -OutputDirectory $output }
+$request.Errors | Should -HaveCount 1
+$request.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'KeySizeTooWeak,*'
+$request.Errors[0].CategoryInfo.Category | Should -Be 'SecurityError'
+$request.Errors[0].Exception.Message | Should -Match '2048'
+$request.Output | Should -HaveCount 0 -Because 'no request is emitted'
+$request.Errors[0].TargetObject | Should -BeExactly $KeySize -Because 'the error targets the size given'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a refused key size writes nothing'
 
-$selfSigned = Assert-ErrorId { New-CertRequest -CommonName 'www.example.com' -KeySize $KeySize -SelfSign -OutputDirectory $output } 'KeySizeTooWeak' -Category SecurityError
-Assert-Count 0 $selfSigned.Output 'no certificate is emitted'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a refused key size writes nothing for -SelfSign either'
+$selfSigned = Invoke-ScenarioCommand { New-CertRequest -CommonName 'www.example.com' -KeySize $KeySize -SelfSign -OutputDirectory $output }
+$selfSigned.Errors | Should -HaveCount 1
+$selfSigned.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'KeySizeTooWeak,*'
+$selfSigned.Errors[0].CategoryInfo.Category | Should -Be 'SecurityError'
+$selfSigned.Output | Should -HaveCount 0 -Because 'no certificate is emitted'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a refused key size writes nothing for -SelfSign either'

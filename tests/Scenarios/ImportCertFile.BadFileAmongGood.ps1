@@ -16,31 +16,41 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
-$folder = New-ScenarioDirectory -Parent $WorkDirectory -Name 'certs'
+$folder = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'certs').FullName
 $first = New-ScenarioCertificate -Directory $folder -Name 'a-first'
 $last = New-ScenarioCertificate -Directory $folder -Name 'c-last'
-$broken = [System.IO.Path]::Combine($folder, 'b-broken.crt')
-[System.IO.File]::WriteAllText($broken, "This download was interrupted.`n")
-$keyOnly = [System.IO.Path]::Combine($folder, 'a-first.key')
+$broken = Join-Path $folder 'b-broken.crt'
+Set-Content -LiteralPath $broken -Value "This download was interrupted.`n" -NoNewline
+$keyOnly = Join-Path $folder 'a-first.key'
 $before = Get-DirectorySnapshot $WorkDirectory
 
 # --- A wildcard that matches a broken file between two good ones ---------------------------------------------------
-$result = Assert-ErrorId { Import-CertFile -Path ([System.IO.Path]::Combine($folder, '*.crt')) } 'CertificateFileInvalid' -Category InvalidData
-Assert-Equal $broken $result.Errors[0].TargetObject 'the error names the broken file as its target'
-Assert-Match $result.Errors[0].Exception.Message 'b-broken\.crt' 'the message names the broken file'
-Assert-Count 2 $result.Output 'the two good certificates are still read'
+$result = Invoke-ScenarioCommand { Import-CertFile -Path (Join-Path $folder '*.crt') }
+$result.Errors | Should -HaveCount 1
+$result.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CertificateFileInvalid,*'
+$result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+$result.Errors[0].TargetObject | Should -BeExactly $broken -Because 'the error names the broken file as its target'
+$result.Errors[0].Exception.Message | Should -Match 'b-broken\.crt' -Because 'the message names the broken file'
+$result.Output | Should -HaveCount 2 -Because 'the two good certificates are still read'
 $thumbprints = @($result.Output | ForEach-Object { $_.Thumbprint })
-Assert-Contains $thumbprints $first.Thumbprint 'the file before the broken one is read'
-Assert-Contains $thumbprints $last.Thumbprint 'the file after the broken one is read'
+@($thumbprints | Where-Object { $_ -ceq $first.Thumbprint }) | Should -Not -BeNullOrEmpty -Because "the file before the broken one is read (read: $($thumbprints -join ', '))"
+@($thumbprints | Where-Object { $_ -ceq $last.Thumbprint }) | Should -Not -BeNullOrEmpty -Because "the file after the broken one is read (read: $($thumbprints -join ', '))"
 
 # --- A pipeline of names with a missing file and a key file among them ----------------------------------------------
-$missing = [System.IO.Path]::Combine($folder, 'missing.crt')
-$piped = Assert-ErrorId { $first.CertificatePath, $missing, $last.CertificatePath | Import-CertFile } 'FileNotFound' -Category ObjectNotFound
-Assert-Equal @($first.Thumbprint, $last.Thumbprint) @($piped.Output | ForEach-Object { $_.Thumbprint }) 'the files around the missing one are read, in order'
-$notACertificate = Assert-ErrorId { $keyOnly, $last.CertificatePath | Import-CertFile } 'NoCertificateInFile' -Category InvalidData -MessagePattern 'private key'
-Assert-Equal @($last.Thumbprint) @($notACertificate.Output | ForEach-Object { $_.Thumbprint }) 'after a key file given by mistake the next certificate is read'
+$missing = Join-Path $folder 'missing.crt'
+$piped = Invoke-ScenarioCommand { $first.CertificatePath, $missing, $last.CertificatePath | Import-CertFile }
+$piped.Errors | Should -HaveCount 1
+$piped.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'FileNotFound,*'
+$piped.Errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+@($piped.Output | ForEach-Object { $_.Thumbprint }) | Should -BeExactly @($first.Thumbprint, $last.Thumbprint) -Because 'the files around the missing one are read, in order'
+$notACertificate = Invoke-ScenarioCommand { $keyOnly, $last.CertificatePath | Import-CertFile }
+$notACertificate.Errors | Should -HaveCount 1
+$notACertificate.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'NoCertificateInFile,*'
+$notACertificate.Errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+$notACertificate.Errors[0].Exception.Message | Should -Match 'private key'
+@($notACertificate.Output | ForEach-Object { $_.Thumbprint }) | Should -BeExactly @($last.Thumbprint) -Because 'after a key file given by mistake the next certificate is read'
 
-Assert-DirectoryUnchanged $before $WorkDirectory 'reading certificates changes nothing on disk'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'reading certificates changes nothing on disk'

@@ -19,21 +19,21 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
-$certificates = New-ScenarioDirectory -Parent $WorkDirectory -Name 'certs'
-$keys = New-ScenarioDirectory -Parent $WorkDirectory -Name 'keys'
-$literal = New-ScenarioDirectory -Parent $WorkDirectory -Name 'literal'
+$certificates = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'certs').FullName
+$keys = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'keys').FullName
+$literal = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'literal').FullName
 
 $one = New-ScenarioCertificate -Directory $keys -Name 'one'
 $two = New-ScenarioCertificate -Directory $keys -Name 'two'
-$oneFile = [System.IO.Path]::Combine($certificates, 'one.crt')
-$twoFile = [System.IO.Path]::Combine($certificates, 'two.crt')
-$bracketFile = [System.IO.Path]::Combine($literal, '[v1].crt')
-[System.IO.File]::Copy($one.CertificatePath, $oneFile)
-[System.IO.File]::Copy($two.CertificatePath, $twoFile)
-[System.IO.File]::Copy($one.CertificatePath, $bracketFile)
+$oneFile = Join-Path $certificates 'one.crt'
+$twoFile = Join-Path $certificates 'two.crt'
+$bracketFile = Join-Path $literal '[v1].crt'
+Copy-Item -LiteralPath $one.CertificatePath -Destination $oneFile
+Copy-Item -LiteralPath $two.CertificatePath -Destination $twoFile
+Copy-Item -LiteralPath $one.CertificatePath -Destination $bracketFile
 
 function Get-Thumbprints {
     param([object[]] $Certificates)
@@ -41,55 +41,58 @@ function Get-Thumbprints {
     return , @($Certificates | ForEach-Object { $_.Thumbprint })
 }
 
-Enter-ScenarioLocation $WorkDirectory
+Push-Location -LiteralPath $WorkDirectory
 try {
     # --- Wildcards ------------------------------------------------------------------------------------------------
-    $wildcard = @(Import-CertFile -Path ([System.IO.Path]::Combine('certs', '*.crt')))
-    Assert-Count 2 $wildcard 'certs/*.crt matches two files'
+    $wildcard = @(Import-CertFile -Path (Join-Path 'certs' '*.crt'))
+    $wildcard | Should -HaveCount 2 -Because 'certs/*.crt matches two files'
     $paths = @($wildcard | ForEach-Object { $_.CertificatePath })
-    Assert-Contains $paths $oneFile 'the wildcard match one.crt is read, and named by its full path'
-    Assert-Contains $paths $twoFile 'the wildcard match two.crt is read, and named by its full path'
-    $positional = @(Import-CertFile ([System.IO.Path]::Combine('certs', 't*.crt')))
-    Assert-Equal @($two.Thumbprint) (Get-Thumbprints $positional) '-Path is the first positional parameter'
+    @($paths | Where-Object { $_ -ceq $oneFile }) | Should -Not -BeNullOrEmpty -Because "the wildcard match one.crt is read, and named by its full path (read: $($paths -join ', '))"
+    @($paths | Where-Object { $_ -ceq $twoFile }) | Should -Not -BeNullOrEmpty -Because "the wildcard match two.crt is read, and named by its full path (read: $($paths -join ', '))"
+    $positional = @(Import-CertFile (Join-Path 'certs' 't*.crt'))
+    (Get-Thumbprints $positional) | Should -BeExactly @($two.Thumbprint) -Because '-Path is the first positional parameter'
 
     # --- -LiteralPath and its aliases -----------------------------------------------------------------------------
-    $bracketRelative = [System.IO.Path]::Combine('literal', '[v1].crt')
+    $bracketRelative = Join-Path 'literal' '[v1].crt'
     $byLiteral = @(Import-CertFile -LiteralPath $bracketRelative)
-    Assert-Equal @($one.Thumbprint) (Get-Thumbprints $byLiteral) '-LiteralPath reads a file whose name has brackets'
-    Assert-Equal $bracketFile $byLiteral[0].CertificatePath 'the literal file, by its full path'
-    Assert-Equal @($one.Thumbprint) (Get-Thumbprints @(Import-CertFile -LP $bracketRelative)) '-LP is an alias of -LiteralPath'
-    Assert-Equal @($one.Thumbprint) (Get-Thumbprints @(Import-CertFile -PSPath $bracketRelative)) '-PSPath is an alias of -LiteralPath'
-    $asWildcard = Assert-ErrorId { Import-CertFile -Path ([System.IO.Path]::Combine('literal', '[v1].crt')) } 'FileNotFound' -Category ObjectNotFound
-    Assert-Count 0 $asWildcard.Output '-Path takes [v1] as a wildcard (v or 1), which matches nothing here'
+    (Get-Thumbprints $byLiteral) | Should -BeExactly @($one.Thumbprint) -Because '-LiteralPath reads a file whose name has brackets'
+    $byLiteral[0].CertificatePath | Should -BeExactly $bracketFile -Because 'the literal file, by its full path'
+    (Get-Thumbprints @(Import-CertFile -LP $bracketRelative)) | Should -BeExactly @($one.Thumbprint) -Because '-LP is an alias of -LiteralPath'
+    (Get-Thumbprints @(Import-CertFile -PSPath $bracketRelative)) | Should -BeExactly @($one.Thumbprint) -Because '-PSPath is an alias of -LiteralPath'
+    $asWildcard = Invoke-ScenarioCommand { Import-CertFile -Path (Join-Path 'literal' '[v1].crt') }
+    $asWildcard.Errors | Should -HaveCount 1
+    $asWildcard.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'FileNotFound,*'
+    $asWildcard.Errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    $asWildcard.Output | Should -HaveCount 0 -Because '-Path takes [v1] as a wildcard (v or 1), which matches nothing here'
 
     # --- The pipeline ----------------------------------------------------------------------------------------------
-    $piped = @([System.IO.Path]::Combine('certs', 'one.crt'), [System.IO.Path]::Combine('certs', 'two.crt') | Import-CertFile)
-    Assert-Equal @($one.Thumbprint, $two.Thumbprint) (Get-Thumbprints $piped) 'piped path strings are read in order'
+    $piped = @((Join-Path 'certs' 'one.crt'), (Join-Path 'certs' 'two.crt') | Import-CertFile)
+    (Get-Thumbprints $piped) | Should -BeExactly @($one.Thumbprint, $two.Thumbprint) -Because 'piped path strings are read in order'
 
-    $fileObjects = @([System.IO.DirectoryInfo]::new($certificates).GetFiles('*.crt'))
+    $fileObjects = @(Get-ChildItem -LiteralPath $certificates -Filter '*.crt' -File)
     $fromFiles = @($fileObjects | Import-CertFile)
-    Assert-Equal @($fileObjects | ForEach-Object { $_.FullName }) @($fromFiles | ForEach-Object { $_.CertificatePath }) 'piped FileInfo objects bind by FullName and are read in order'
+    @($fromFiles | ForEach-Object { $_.CertificatePath }) | Should -BeExactly @($fileObjects | ForEach-Object { $_.FullName }) -Because 'piped FileInfo objects bind by FullName and are read in order'
 
     $providerQualified = 'Microsoft.PowerShell.Core\FileSystem::' + $twoFile
     $fromPSPath = @([pscustomobject] @{ PSPath = $providerQualified } | Import-CertFile)
-    Assert-Equal @($two.Thumbprint) (Get-Thumbprints $fromPSPath) 'a piped object with a provider-qualified PSPath (what Get-ChildItem emits) binds -LiteralPath'
-    Assert-Equal $twoFile $fromPSPath[0].CertificatePath 'the provider-qualified path is reported as a plain file path'
+    (Get-Thumbprints $fromPSPath) | Should -BeExactly @($two.Thumbprint) -Because 'a piped object with a provider-qualified PSPath (what Get-ChildItem emits) binds -LiteralPath'
+    $fromPSPath[0].CertificatePath | Should -BeExactly $twoFile -Because 'the provider-qualified path is reported as a plain file path'
 
     # --- A relative -KeyPath, from the PowerShell location ------------------------------------------------------
-    $withKey = @(Import-CertFile -Path ([System.IO.Path]::Combine('certs', 'one.crt')) -KeyPath ([System.IO.Path]::Combine('keys', 'one.key')))
-    Assert-Count 1 $withKey 'the certificate comes with its key'
-    Assert-True $withKey[0].HasPrivateKey 'a relative -KeyPath is found from the PowerShell location'
-    Assert-Equal $one.KeyPath $withKey[0].KeyPath 'KeyPath is the full path of the key file'
+    $withKey = @(Import-CertFile -Path (Join-Path 'certs' 'one.crt') -KeyPath (Join-Path 'keys' 'one.key'))
+    $withKey | Should -HaveCount 1 -Because 'the certificate comes with its key'
+    $withKey[0].HasPrivateKey | Should -BeTrue -Because 'a relative -KeyPath is found from the PowerShell location'
+    $withKey[0].KeyPath | Should -BeExactly $one.KeyPath -Because 'KeyPath is the full path of the key file'
 
     $passed = @($piped | Import-CertFile)
-    Assert-Count 2 $passed 'certificate objects piped in come out'
+    $passed | Should -HaveCount 2 -Because 'certificate objects piped in come out'
     for ($i = 0; $i -lt 2; $i++) {
-        Assert-True ([object]::ReferenceEquals($piped[$i].PSObject.BaseObject, $passed[$i].PSObject.BaseObject)) "piped certificate object $i passes through as the same object"
+        ([object]::ReferenceEquals($piped[$i].PSObject.BaseObject, $passed[$i].PSObject.BaseObject)) | Should -BeTrue -Because "piped certificate object $i passes through as the same object"
     }
 
-    $mixed = @(@($one, [System.IO.Path]::Combine('certs', 'two.crt')) | Import-CertFile)
-    Assert-Equal @($one.Thumbprint, $two.Thumbprint) (Get-Thumbprints $mixed) 'a pipeline may mix certificate objects and paths'
+    $mixed = @(@($one, (Join-Path 'certs' 'two.crt')) | Import-CertFile)
+    (Get-Thumbprints $mixed) | Should -BeExactly @($one.Thumbprint, $two.Thumbprint) -Because 'a pipeline may mix certificate objects and paths'
 }
 finally {
-    Exit-ScenarioLocation
+    Pop-Location
 }

@@ -22,7 +22,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $skip = Get-OpenSslSkip -Require:$RequireOpenSsl
 if ($skip) {
@@ -31,12 +31,12 @@ if ($skip) {
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
 $password = 'key file password'
-$rsaCertificate = [System.IO.Path]::Combine($WorkDirectory, 'rsa.crt')
-$rsaPkcs8 = [System.IO.Path]::Combine($WorkDirectory, 'rsa-pkcs8.key')
-$rsaEncrypted = [System.IO.Path]::Combine($WorkDirectory, 'rsa-encrypted.key')
-$rsaPkcs1 = [System.IO.Path]::Combine($WorkDirectory, 'rsa-pkcs1.key')
-$ecCertificate = [System.IO.Path]::Combine($WorkDirectory, 'ec.crt')
-$ecSec1 = [System.IO.Path]::Combine($WorkDirectory, 'ec-sec1.key')
+$rsaCertificate = Join-Path $WorkDirectory 'rsa.crt'
+$rsaPkcs8 = Join-Path $WorkDirectory 'rsa-pkcs8.key'
+$rsaEncrypted = Join-Path $WorkDirectory 'rsa-encrypted.key'
+$rsaPkcs1 = Join-Path $WorkDirectory 'rsa-pkcs1.key'
+$ecCertificate = Join-Path $WorkDirectory 'ec.crt'
+$ecSec1 = Join-Path $WorkDirectory 'ec-sec1.key'
 
 $null = Invoke-OpenSsl -ArgumentList @('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', $rsaPkcs8, '-out', $rsaCertificate, '-days', '30', '-subj', '/CN=rsa.example.com')
 $null = Invoke-OpenSsl -ArgumentList @('pkcs8', '-topk8', '-in', $rsaPkcs8, '-v2', 'aes-256-cbc', '-out', $rsaEncrypted) -Password $password -PasswordOption '-passout'
@@ -49,16 +49,16 @@ if ($pkcs1.ExitCode -ne 0) {
 $null = Invoke-OpenSsl -ArgumentList @('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', $ecSec1)
 $null = Invoke-OpenSsl -ArgumentList @('req', '-x509', '-key', $ecSec1, '-out', $ecCertificate, '-days', '30', '-subj', '/CN=ec.example.com')
 
-Assert-Match ([System.IO.File]::ReadAllText($rsaPkcs8)) 'BEGIN PRIVATE KEY' 'openssl wrote PKCS#8'
-Assert-Match ([System.IO.File]::ReadAllText($rsaEncrypted)) 'BEGIN ENCRYPTED PRIVATE KEY' 'openssl wrote encrypted PKCS#8'
-Assert-Match ([System.IO.File]::ReadAllText($rsaPkcs1)) 'BEGIN RSA PRIVATE KEY' 'openssl wrote PKCS#1'
-Assert-Match ([System.IO.File]::ReadAllText($ecSec1)) 'BEGIN EC PRIVATE KEY' 'openssl wrote SEC1'
+(Get-Content -LiteralPath $rsaPkcs8 -Raw) | Should -Match 'BEGIN PRIVATE KEY' -Because 'openssl wrote PKCS#8'
+(Get-Content -LiteralPath $rsaEncrypted -Raw) | Should -Match 'BEGIN ENCRYPTED PRIVATE KEY' -Because 'openssl wrote encrypted PKCS#8'
+(Get-Content -LiteralPath $rsaPkcs1 -Raw) | Should -Match 'BEGIN RSA PRIVATE KEY' -Because 'openssl wrote PKCS#1'
+(Get-Content -LiteralPath $ecSec1 -Raw) | Should -Match 'BEGIN EC PRIVATE KEY' -Because 'openssl wrote SEC1'
 
 # Without -KeyPath the certificate comes alone.
 $alone = @(Import-CertFile -Path $rsaCertificate)
-Assert-Count 1 $alone 'one certificate'
-Assert-False $alone[0].HasPrivateKey 'without -KeyPath there is no key'
-Assert-Equal $null $alone[0].KeyPath 'without -KeyPath there is no key file'
+$alone | Should -HaveCount 1 -Because 'one certificate'
+$alone[0].HasPrivateKey | Should -BeFalse -Because 'without -KeyPath there is no key'
+$alone[0].KeyPath | Should -BeExactly $null -Because 'without -KeyPath there is no key file'
 
 $cases = @(
     @{ Name = 'pkcs8'; Certificate = $rsaCertificate; Key = $rsaPkcs8; Password = $null; Algorithm = 'RSA 2048' }
@@ -70,20 +70,20 @@ $cases = @(
 foreach ($case in $cases) {
     $importParameters = @{ Path = $case.Certificate; KeyPath = $case.Key }
     if ($null -ne $case.Password) {
-        $importParameters['KeyPassword'] = New-ScenarioSecureString $case.Password
+        $importParameters['KeyPassword'] = ConvertTo-SecureString -String $case.Password -AsPlainText -Force
     }
 
     $imported = @(Import-CertFile @importParameters)
-    Assert-Count 1 $imported "Import-CertFile -KeyPath ($($case.Name)) emits the one certificate"
-    Assert-True $imported[0].HasPrivateKey "the $($case.Name) key should be attached"
-    Assert-Equal $case.Key $imported[0].KeyPath "KeyPath names the $($case.Name) key file"
-    Assert-Equal $case.Certificate $imported[0].CertificatePath 'CertificatePath names the certificate file'
-    Assert-Equal $case.Algorithm $imported[0].KeyAlgorithm 'the key type'
+    $imported | Should -HaveCount 1 -Because "Import-CertFile -KeyPath ($($case.Name)) emits the one certificate"
+    $imported[0].HasPrivateKey | Should -BeTrue -Because "the $($case.Name) key should be attached"
+    $imported[0].KeyPath | Should -BeExactly $case.Key -Because "KeyPath names the $($case.Name) key file"
+    $imported[0].CertificatePath | Should -BeExactly $case.Certificate -Because 'CertificatePath names the certificate file'
+    $imported[0].KeyAlgorithm | Should -BeExactly $case.Algorithm -Because 'the key type'
 
-    $exportDirectory = [System.IO.Path]::Combine($WorkDirectory, "export-$($case.Name)")
+    $exportDirectory = Join-Path $WorkDirectory "export-$($case.Name)"
     $exported = $imported | Export-CertPem -OutputDirectory $exportDirectory
-    $exportedKey = [System.IO.Path]::Combine($exportDirectory, 'key.pem')
-    Assert-Equal $exportedKey $exported.KeyPath 'the re-exported key file'
-    Assert-FileMode $exportedKey '600'
-    Assert-Equal (Get-OpenSslPublicKey -Kind Certificate -Path $case.Certificate) (Get-OpenSslPublicKey -Kind Key -Path $exportedKey) "the key re-exported from the $($case.Name) file should be the certificate's key, unencrypted"
+    $exportedKey = Join-Path $exportDirectory 'key.pem'
+    $exported.KeyPath | Should -BeExactly $exportedKey -Because 'the re-exported key file'
+    if (-not $IsWindows) { Get-ScenarioFileMode $exportedKey | Should -BeExactly '600' -Because 'private keys must be readable by their owner only' }
+    (Get-OpenSslPublicKey -Kind Key -Path $exportedKey) | Should -BeExactly (Get-OpenSslPublicKey -Kind Certificate -Path $case.Certificate) -Because "the key re-exported from the $($case.Name) file should be the certificate's key, unencrypted"
 }

@@ -27,7 +27,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $skip = Get-OpenSslSkip -Require:$RequireOpenSsl
 if ($skip) {
@@ -43,74 +43,74 @@ if ($KeyAlgorithm -eq 'ECDSA') {
     $algorithmParameters['KeyAlgorithm'] = 'ECDSA'
 }
 
-Enter-ScenarioLocation $WorkDirectory
+Push-Location -LiteralPath $WorkDirectory
 try {
     $request = New-CertRequest -CommonName 'www.example.com' -DnsName 'example.com', '*.example.com' -IpAddress '192.0.2.10' `
         -Organization 'Example Ltd' -Locality 'London' -Country 'GB' -OutputDirectory $relativeOutput @algorithmParameters
 }
 finally {
-    Exit-ScenarioLocation
+    Pop-Location
 }
 
 # The files, where the PowerShell location says.
-$outputDirectory = [System.IO.Path]::Combine($WorkDirectory, $relativeOutput)
-$keyFile = [System.IO.Path]::Combine($outputDirectory, 'www.example.com.key')
-$requestFile = [System.IO.Path]::Combine($outputDirectory, 'www.example.com.csr')
-Assert-True ([System.IO.Directory]::Exists($outputDirectory)) "the relative -OutputDirectory '$relativeOutput' should be created under the PowerShell location '$WorkDirectory'"
+$outputDirectory = Join-Path $WorkDirectory $relativeOutput
+$keyFile = Join-Path $outputDirectory 'www.example.com.key'
+$requestFile = Join-Path $outputDirectory 'www.example.com.csr'
+((Test-Path -LiteralPath $outputDirectory -PathType Container)) | Should -BeTrue -Because "the relative -OutputDirectory '$relativeOutput' should be created under the PowerShell location '$WorkDirectory'"
 if ([System.Environment]::CurrentDirectory -ne $WorkDirectory) {
-    Assert-FileMissing ([System.IO.Path]::Combine([System.Environment]::CurrentDirectory, $relativeOutput)) 'a relative -OutputDirectory must be resolved against the PowerShell location, not the process directory'
+    Test-Path -LiteralPath ((Join-Path ([System.Environment]::CurrentDirectory) $relativeOutput)) | Should -BeFalse -Because 'a relative -OutputDirectory must be resolved against the PowerShell location, not the process directory'
 }
 
 $written = Get-ScenarioFileNames $outputDirectory
-Assert-Equal @('www.example.com.csr', 'www.example.com.key') $written 'exactly the key and the request should be written (no temporary files left)'
-Assert-FileMode $keyFile '600'
-$keyText = [System.IO.File]::ReadAllText($keyFile)
-Assert-Match $keyText '-----BEGIN PRIVATE KEY-----' 'without -KeyPassword the key is written as unencrypted PKCS#8'
+$written | Should -BeExactly @('www.example.com.csr', 'www.example.com.key') -Because 'exactly the key and the request should be written (no temporary files left)'
+if (-not $IsWindows) { Get-ScenarioFileMode $keyFile | Should -BeExactly '600' -Because 'private keys must be readable by their owner only' }
+$keyText = Get-Content -LiteralPath $keyFile -Raw
+$keyText | Should -Match '-----BEGIN PRIVATE KEY-----' -Because 'without -KeyPassword the key is written as unencrypted PKCS#8'
 
 # The object.
-Assert-Count 1 $request 'New-CertRequest should emit one request object'
-Assert-Equal 'CertCmdlets.CertificateRequestInfo' $request.PSObject.TypeNames[0] 'the output type'
-Assert-Equal $requestFile $request.RequestPath 'RequestPath should be the full path of the .csr written'
-Assert-Equal $keyFile $request.KeyPath 'KeyPath should be the full path of the .key written'
-Assert-True $request.HasPrivateKey 'the request object carries its new key'
-Assert-Equal 'www.example.com' $request.CommonName 'CommonName'
-Assert-Equal @('www.example.com', 'example.com', '*.example.com') $request.DnsNames 'a host-name CN is added to the DNS names first, then -DnsName in order'
-Assert-Equal @('192.0.2.10') $request.IpAddresses 'IpAddresses'
+$request | Should -HaveCount 1 -Because 'New-CertRequest should emit one request object'
+$request.PSObject.TypeNames[0] | Should -BeExactly 'CertCmdlets.CertificateRequestInfo' -Because 'the output type'
+$request.RequestPath | Should -BeExactly $requestFile -Because 'RequestPath should be the full path of the .csr written'
+$request.KeyPath | Should -BeExactly $keyFile -Because 'KeyPath should be the full path of the .key written'
+$request.HasPrivateKey | Should -BeTrue -Because 'the request object carries its new key'
+$request.CommonName | Should -BeExactly 'www.example.com' -Because 'CommonName'
+$request.DnsNames | Should -BeExactly @('www.example.com', 'example.com', '*.example.com') -Because 'a host-name CN is added to the DNS names first, then -DnsName in order'
+$request.IpAddresses | Should -BeExactly @('192.0.2.10') -Because 'IpAddresses'
 $expectedKey = if ($KeyAlgorithm -eq 'ECDSA') { 'ECDSA P-256' } else { 'RSA 2048' }
-Assert-Equal $expectedKey $request.KeyAlgorithm 'the default key of the algorithm'
-Assert-Equal ([System.IO.File]::ReadAllText($requestFile)) $request.Pem 'Pem is the text of the .csr file'
-Assert-NotMatch ("$request") 'PRIVATE KEY' 'ToString never shows key material'
+$request.KeyAlgorithm | Should -BeExactly $expectedKey -Because 'the default key of the algorithm'
+$request.Pem | Should -BeExactly (Get-Content -LiteralPath $requestFile -Raw) -Because 'Pem is the text of the .csr file'
+("$request") | Should -Not -Match 'PRIVATE KEY' -Because 'ToString never shows key material'
 
 # openssl, the peer a CA runs.
 $verify = Invoke-OpenSsl -ArgumentList @('req', '-in', $requestFile, '-noout', '-verify')
-Assert-Match $verify 'verify OK' 'openssl should verify the request''s self-signature'
+$verify | Should -Match 'verify OK' -Because 'openssl should verify the request''s self-signature'
 $subject = Invoke-OpenSsl -ArgumentList @('req', '-in', $requestFile, '-noout', '-subject', '-nameopt', 'RFC2253')
-Assert-Match $subject '^subject=' 'openssl prints the subject'
+$subject | Should -Match '^subject=' -Because 'openssl prints the subject'
 $opensslSubject = ($subject -replace '^subject=', '').Trim()
 foreach ($part in 'CN=www.example.com', 'O=Example Ltd', 'L=London', 'C=GB') {
-    Assert-Contains ($opensslSubject -split ',') $part "openssl should read $part in the subject '$opensslSubject'"
+    @($opensslSubject -split ',' | Where-Object { $_ -ceq $part }) | Should -Not -BeNullOrEmpty -Because "openssl should read $part in the subject '$opensslSubject'"
 }
 
-Assert-Equal $opensslSubject ($request.Subject -replace ', ', ',') 'Subject should list the same parts in the same order as openssl (RFC 2253, most specific first)'
+($request.Subject -replace ', ', ',') | Should -BeExactly $opensslSubject -Because 'Subject should list the same parts in the same order as openssl (RFC 2253, most specific first)'
 $text = Invoke-OpenSsl -ArgumentList @('req', '-in', $requestFile, '-noout', '-text')
-Assert-Match $text 'DNS:www\.example\.com, DNS:example\.com, DNS:\*\.example\.com, IP Address:192\.0\.2\.10' 'openssl should read the subject alternative names'
-Assert-Match $text 'Signature Algorithm: (sha256WithRSAEncryption|ecdsa-with-SHA256)' 'the request is signed with SHA-256 by default'
+$text | Should -Match 'DNS:www\.example\.com, DNS:example\.com, DNS:\*\.example\.com, IP Address:192\.0\.2\.10' -Because 'openssl should read the subject alternative names'
+$text | Should -Match 'Signature Algorithm: (sha256WithRSAEncryption|ecdsa-with-SHA256)' -Because 'the request is signed with SHA-256 by default'
 
 $keyDetails = Invoke-OpenSsl -ArgumentList @('pkey', '-in', $keyFile, '-noout', '-text', '-passin', 'pass:')
 if ($KeyAlgorithm -eq 'ECDSA') {
-    Assert-Match $keyDetails 'prime256v1|P-256' 'openssl should read a P-256 key'
+    $keyDetails | Should -Match 'prime256v1|P-256' -Because 'openssl should read a P-256 key'
 }
 else {
-    Assert-Match $keyDetails '2048 bit' 'openssl should read a 2048-bit RSA key'
+    $keyDetails | Should -Match '2048 bit' -Because 'openssl should read a 2048-bit RSA key'
 }
 
-Assert-Equal (Get-OpenSslPublicKey -Kind Key -Path $keyFile) (Get-OpenSslPublicKey -Kind Request -Path $requestFile) 'the request should carry the public key of the key file written beside it'
+(Get-OpenSslPublicKey -Kind Request -Path $requestFile) | Should -BeExactly (Get-OpenSslPublicKey -Kind Key -Path $keyFile) -Because 'the request should carry the public key of the key file written beside it'
 
 # --- -KeyPassword: the new key is written encrypted, and openssl opens it with that password -----------------------
 $password = 'new key password'
-$encrypted = New-CertRequest -CommonName 'www.example.com' -OutputDirectory ([System.IO.Path]::Combine($WorkDirectory, 'encrypted')) -KeyPassword (New-ScenarioSecureString $password) @algorithmParameters
-Assert-FileMode $encrypted.KeyPath '600'
-Assert-Match ([System.IO.File]::ReadAllText($encrypted.KeyPath)) '-----BEGIN ENCRYPTED PRIVATE KEY-----' 'with -KeyPassword the new key is written as encrypted PKCS#8'
-Assert-Equal (Get-OpenSslPublicKey -Kind Key -Path $encrypted.KeyPath -Password $password) (Get-OpenSslPublicKey -Kind Request -Path $encrypted.RequestPath) 'openssl should decrypt the key with the -KeyPassword password, and it should be the request''s key'
+$encrypted = New-CertRequest -CommonName 'www.example.com' -OutputDirectory (Join-Path $WorkDirectory 'encrypted') -KeyPassword (ConvertTo-SecureString -String $password -AsPlainText -Force) @algorithmParameters
+if (-not $IsWindows) { Get-ScenarioFileMode $encrypted.KeyPath | Should -BeExactly '600' -Because 'private keys must be readable by their owner only' }
+(Get-Content -LiteralPath $encrypted.KeyPath -Raw) | Should -Match '-----BEGIN ENCRYPTED PRIVATE KEY-----' -Because 'with -KeyPassword the new key is written as encrypted PKCS#8'
+(Get-OpenSslPublicKey -Kind Request -Path $encrypted.RequestPath) | Should -BeExactly (Get-OpenSslPublicKey -Kind Key -Path $encrypted.KeyPath -Password $password) -Because 'openssl should decrypt the key with the -KeyPassword password, and it should be the request''s key'
 $locked = Invoke-OpenSsl -ArgumentList @('pkey', '-in', $encrypted.KeyPath, '-noout', '-passin', 'pass:') -AllowFailure
-Assert-NotEqual 0 $locked.ExitCode 'openssl must not read the encrypted key without its password'
+$locked.ExitCode | Should -Not -BeExactly 0 -Because 'openssl must not read the encrypted key without its password'

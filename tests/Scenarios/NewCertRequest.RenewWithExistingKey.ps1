@@ -22,7 +22,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $skip = Get-OpenSslSkip -Require:$RequireOpenSsl
 if ($skip) {
@@ -31,54 +31,54 @@ if ($skip) {
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
 $password = 'renewal pass phrase'
-$rsaKey = [System.IO.Path]::Combine($WorkDirectory, 'existing.key')
-$encryptedKey = [System.IO.Path]::Combine($WorkDirectory, 'existing-encrypted.key')
-$ecKey = [System.IO.Path]::Combine($WorkDirectory, 'existing-ec.key')
+$rsaKey = Join-Path $WorkDirectory 'existing.key'
+$encryptedKey = Join-Path $WorkDirectory 'existing-encrypted.key'
+$ecKey = Join-Path $WorkDirectory 'existing-ec.key'
 $null = Invoke-OpenSsl -ArgumentList @('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', $rsaKey)
 $null = Invoke-OpenSsl -ArgumentList @('pkey', '-in', $rsaKey, '-aes256', '-out', $encryptedKey) -Password $password -PasswordOption '-passout'
 $null = Invoke-OpenSsl -ArgumentList @('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-out', $ecKey)
 $keyHashes = @{}
 foreach ($file in $rsaKey, $encryptedKey, $ecKey) {
-    $keyHashes[$file] = Get-FileHashText $file
+    $keyHashes[$file] = (Get-FileHash -LiteralPath $file).Hash
 }
 
 # --- Relative -KeyPath and -OutputDirectory, from the PowerShell location -----------------------------------------
-Enter-ScenarioLocation $WorkDirectory
+Push-Location -LiteralPath $WorkDirectory
 try {
     $renewal = New-CertRequest -CommonName 'www.example.com' -DnsName 'example.com' -Country 'DE' -KeyPath 'existing.key' -OutputDirectory 'renewal'
 }
 finally {
-    Exit-ScenarioLocation
+    Pop-Location
 }
 
-$renewalDirectory = [System.IO.Path]::Combine($WorkDirectory, 'renewal')
-$requestFile = [System.IO.Path]::Combine($renewalDirectory, 'www.example.com.csr')
-Assert-Equal @('www.example.com.csr') (Get-ScenarioFileNames $renewalDirectory) 'with -KeyPath only the request is written: the existing key is neither copied nor rewritten'
-Assert-Count 1 $renewal 'one request object'
-Assert-Equal $requestFile $renewal.RequestPath 'RequestPath names the .csr written'
-Assert-Equal $rsaKey $renewal.KeyPath 'KeyPath names the existing key that was reused, resolved from the PowerShell location'
-Assert-Equal 'RSA 2048' $renewal.KeyAlgorithm 'the existing key''s algorithm'
-Assert-Match (Invoke-OpenSsl -ArgumentList @('req', '-in', $requestFile, '-noout', '-verify')) 'verify OK' 'openssl should verify the renewal request'
-Assert-Equal (Get-OpenSslPublicKey -Kind Key -Path $rsaKey) (Get-OpenSslPublicKey -Kind Request -Path $requestFile) 'the renewal request should carry the existing key''s public key'
+$renewalDirectory = Join-Path $WorkDirectory 'renewal'
+$requestFile = Join-Path $renewalDirectory 'www.example.com.csr'
+(Get-ScenarioFileNames $renewalDirectory) | Should -BeExactly @('www.example.com.csr') -Because 'with -KeyPath only the request is written: the existing key is neither copied nor rewritten'
+$renewal | Should -HaveCount 1 -Because 'one request object'
+$renewal.RequestPath | Should -BeExactly $requestFile -Because 'RequestPath names the .csr written'
+$renewal.KeyPath | Should -BeExactly $rsaKey -Because 'KeyPath names the existing key that was reused, resolved from the PowerShell location'
+$renewal.KeyAlgorithm | Should -BeExactly 'RSA 2048' -Because 'the existing key''s algorithm'
+(Invoke-OpenSsl -ArgumentList @('req', '-in', $requestFile, '-noout', '-verify')) | Should -Match 'verify OK' -Because 'openssl should verify the renewal request'
+(Get-OpenSslPublicKey -Kind Request -Path $requestFile) | Should -BeExactly (Get-OpenSslPublicKey -Kind Key -Path $rsaKey) -Because 'the renewal request should carry the existing key''s public key'
 
 # --- An encrypted existing key, with its password ------------------------------------------------------------------
-$fromEncrypted = New-CertRequest -CommonName 'www.example.com' -KeyPath $encryptedKey -KeyPassword (New-ScenarioSecureString $password)
-Assert-Count 1 $fromEncrypted 'one request object'
-Assert-Equal $null $fromEncrypted.RequestPath 'without -OutputDirectory nothing is written'
-Assert-Equal $encryptedKey $fromEncrypted.KeyPath 'KeyPath names the encrypted key that was reused'
-$pastedRequest = [System.IO.Path]::Combine($WorkDirectory, 'pasted.csr')
-[System.IO.File]::WriteAllText($pastedRequest, $fromEncrypted.Pem)
-Assert-Match (Invoke-OpenSsl -ArgumentList @('req', '-in', $pastedRequest, '-noout', '-verify')) 'verify OK' 'openssl should verify the request made with the decrypted key'
-Assert-Equal (Get-OpenSslPublicKey -Kind Key -Path $encryptedKey -Password $password) (Get-OpenSslPublicKey -Kind Request -Path $pastedRequest) 'the request should carry the encrypted key''s public key'
+$fromEncrypted = New-CertRequest -CommonName 'www.example.com' -KeyPath $encryptedKey -KeyPassword (ConvertTo-SecureString -String $password -AsPlainText -Force)
+$fromEncrypted | Should -HaveCount 1 -Because 'one request object'
+$fromEncrypted.RequestPath | Should -BeExactly $null -Because 'without -OutputDirectory nothing is written'
+$fromEncrypted.KeyPath | Should -BeExactly $encryptedKey -Because 'KeyPath names the encrypted key that was reused'
+$pastedRequest = Join-Path $WorkDirectory 'pasted.csr'
+Set-Content -LiteralPath $pastedRequest -Value $fromEncrypted.Pem -NoNewline
+(Invoke-OpenSsl -ArgumentList @('req', '-in', $pastedRequest, '-noout', '-verify')) | Should -Match 'verify OK' -Because 'openssl should verify the request made with the decrypted key'
+(Get-OpenSslPublicKey -Kind Request -Path $pastedRequest) | Should -BeExactly (Get-OpenSslPublicKey -Kind Key -Path $encryptedKey -Password $password) -Because 'the request should carry the encrypted key''s public key'
 
 # --- An ECDSA existing key keeps its curve --------------------------------------------------------------------------
-$fromEc = New-CertRequest -CommonName 'www.example.com' -KeyPath $ecKey -HashAlgorithm SHA384 -OutputDirectory ([System.IO.Path]::Combine($WorkDirectory, 'ec')) -Name 'ec-renewal'
-$ecRequest = [System.IO.Path]::Combine($WorkDirectory, 'ec', 'ec-renewal.csr')
-Assert-Equal $ecRequest $fromEc.RequestPath '-Name sets the file name'
-Assert-Equal 'ECDSA P-384' $fromEc.KeyAlgorithm 'the existing key''s curve is kept'
-Assert-Equal (Get-OpenSslPublicKey -Kind Key -Path $ecKey) (Get-OpenSslPublicKey -Kind Request -Path $ecRequest) 'the request should carry the EC key''s public key'
-Assert-Match (Invoke-OpenSsl -ArgumentList @('req', '-in', $ecRequest, '-noout', '-text')) 'ecdsa-with-SHA384' '-HashAlgorithm SHA384 signs with SHA-384'
+$fromEc = New-CertRequest -CommonName 'www.example.com' -KeyPath $ecKey -HashAlgorithm SHA384 -OutputDirectory (Join-Path $WorkDirectory 'ec') -Name 'ec-renewal'
+$ecRequest = Join-Path $WorkDirectory 'ec' 'ec-renewal.csr'
+$fromEc.RequestPath | Should -BeExactly $ecRequest -Because '-Name sets the file name'
+$fromEc.KeyAlgorithm | Should -BeExactly 'ECDSA P-384' -Because 'the existing key''s curve is kept'
+(Get-OpenSslPublicKey -Kind Request -Path $ecRequest) | Should -BeExactly (Get-OpenSslPublicKey -Kind Key -Path $ecKey) -Because 'the request should carry the EC key''s public key'
+(Invoke-OpenSsl -ArgumentList @('req', '-in', $ecRequest, '-noout', '-text')) | Should -Match 'ecdsa-with-SHA384' -Because '-HashAlgorithm SHA384 signs with SHA-384'
 
 foreach ($file in $rsaKey, $encryptedKey, $ecKey) {
-    Assert-Equal $keyHashes[$file] (Get-FileHashText $file) "the existing key '$file' must be left as it was"
+    ((Get-FileHash -LiteralPath $file).Hash) | Should -BeExactly $keyHashes[$file] -Because "the existing key '$file' must be left as it was"
 }

@@ -24,7 +24,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $skip = Get-OpenSslSkip -Require:$RequireOpenSsl
 if ($skip) {
@@ -32,114 +32,157 @@ if ($skip) {
 }
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
-$pki = New-ScenarioDirectory -Parent $WorkDirectory -Name 'pki'
+$pki = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'pki').FullName
 $rightPassword = 'the right PFX password'
 $wrongPassword = 'a wrong PFX password'
 
 # --- A PFX made by openssl, and damaged copies ---------------------------------------------------------------------------
-$keyFile = [System.IO.Path]::Combine($pki, 'site.key')
-$certificateFile = [System.IO.Path]::Combine($pki, 'site.crt')
+$keyFile = Join-Path $pki 'site.key'
+$certificateFile = Join-Path $pki 'site.crt'
 $null = Invoke-OpenSsl -ArgumentList @('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', $keyFile, '-out', $certificateFile, '-days', '30', '-subj', '/CN=site.example.com')
-$pfxFile = [System.IO.Path]::Combine($pki, 'site.pfx')
+$pfxFile = Join-Path $pki 'site.pfx'
 $null = Invoke-OpenSsl -ArgumentList @('pkcs12', '-export', '-in', $certificateFile, '-inkey', $keyFile, '-out', $pfxFile) -Password $rightPassword -PasswordOption '-passout'
 
-$bytes = [System.IO.File]::ReadAllBytes($pfxFile)
-$truncatedFile = [System.IO.Path]::Combine($pki, 'truncated.pfx')
-[System.IO.File]::WriteAllBytes($truncatedFile, [byte[]] $bytes[0..([int]($bytes.Length / 2) - 1)])
-$textFile = [System.IO.Path]::Combine($pki, 'notes.pfx')
-[System.IO.File]::WriteAllText($textFile, "This is not a PFX file.`n")
+$bytes = Get-Content -LiteralPath $pfxFile -AsByteStream -Raw
+$truncatedFile = Join-Path $pki 'truncated.pfx'
+Set-Content -LiteralPath $truncatedFile -Value ([byte[]] $bytes[0..([int]($bytes.Length / 2) - 1)]) -AsByteStream
+$textFile = Join-Path $pki 'notes.pfx'
+Set-Content -LiteralPath $textFile -Value "This is not a PFX file.`n" -NoNewline
 
-$right = New-ScenarioSecureString $rightPassword
-$wrong = New-ScenarioSecureString $wrongPassword
-$output = [System.IO.Path]::Combine($WorkDirectory, 'apache')
+$right = ConvertTo-SecureString -String $rightPassword -AsPlainText -Force
+$wrong = ConvertTo-SecureString -String $wrongPassword -AsPlainText -Force
+$output = Join-Path $WorkDirectory 'apache'
 $before = Get-DirectorySnapshot $WorkDirectory
 
 # --- A wrong password --------------------------------------------------------------------------------------------------
-$wrongSecure = Assert-ErrorId { Import-PfxAsPem -Path $pfxFile -Password $wrong -OutputDirectory $output } 'PfxPasswordIncorrect' -Category AuthenticationError
-Assert-Count 0 $wrongSecure.Output 'no certificate comes out of a PFX opened with a wrong password'
-Assert-Equal $pfxFile $wrongSecure.Errors[0].TargetObject 'the error targets the PFX file'
-Assert-Match $wrongSecure.Errors[0].Exception.Message 'password' 'the message says the password is the problem'
-Assert-NotMatch $wrongSecure.Errors[0].Exception.Message ([regex]::Escape($wrongPassword)) 'the message never repeats the password'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a wrong password writes nothing and creates no directory'
+$wrongSecure = Invoke-ScenarioCommand { Import-PfxAsPem -Path $pfxFile -Password $wrong -OutputDirectory $output }
+$wrongSecure.Errors | Should -HaveCount 1
+$wrongSecure.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxPasswordIncorrect,*'
+$wrongSecure.Errors[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+$wrongSecure.Output | Should -HaveCount 0 -Because 'no certificate comes out of a PFX opened with a wrong password'
+$wrongSecure.Errors[0].TargetObject | Should -BeExactly $pfxFile -Because 'the error targets the PFX file'
+$wrongSecure.Errors[0].Exception.Message | Should -Match 'password' -Because 'the message says the password is the problem'
+$wrongSecure.Errors[0].Exception.Message | Should -Not -Match ([regex]::Escape($wrongPassword)) -Because 'the message never repeats the password'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a wrong password writes nothing and creates no directory'
 
-$wrongPlain = Assert-ErrorId { Import-PfxAsPem -Path $pfxFile -PlainTextPassword $wrongPassword -OutputDirectory $output } 'PfxPasswordIncorrect' -Category AuthenticationError
-Assert-Count 0 $wrongPlain.Output 'the same with -PlainTextPassword'
-Assert-NotMatch $wrongPlain.Errors[0].Exception.Message ([regex]::Escape($wrongPassword)) 'the message never repeats the plain-text password'
+$wrongPlain = Invoke-ScenarioCommand { Import-PfxAsPem -Path $pfxFile -PlainTextPassword $wrongPassword -OutputDirectory $output }
+$wrongPlain.Errors | Should -HaveCount 1
+$wrongPlain.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxPasswordIncorrect,*'
+$wrongPlain.Errors[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+$wrongPlain.Output | Should -HaveCount 0 -Because 'the same with -PlainTextPassword'
+$wrongPlain.Errors[0].Exception.Message | Should -Not -Match ([regex]::Escape($wrongPassword)) -Because 'the message never repeats the plain-text password'
 
-$wrongPiped = Assert-ErrorId { $pfxFile | Import-PfxAsPem -Password $wrong } 'PfxPasswordIncorrect' -Category AuthenticationError
-Assert-Count 0 $wrongPiped.Output 'the same without -OutputDirectory'
+$wrongPiped = Invoke-ScenarioCommand { $pfxFile | Import-PfxAsPem -Password $wrong }
+$wrongPiped.Errors | Should -HaveCount 1
+$wrongPiped.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxPasswordIncorrect,*'
+$wrongPiped.Errors[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+$wrongPiped.Output | Should -HaveCount 0 -Because 'the same without -OutputDirectory'
 
-$emptyPassword = Assert-ErrorId { Import-PfxAsPem -Path $pfxFile -PlainTextPassword '' -OutputDirectory $output } 'PfxPasswordIncorrect' -Category AuthenticationError
-Assert-Count 0 $emptyPassword.Output 'an empty password is a wrong one for a protected file'
-Assert-DirectoryUnchanged $before $WorkDirectory 'wrong passwords write nothing'
+$emptyPassword = Invoke-ScenarioCommand { Import-PfxAsPem -Path $pfxFile -PlainTextPassword '' -OutputDirectory $output }
+$emptyPassword.Errors | Should -HaveCount 1
+$emptyPassword.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxPasswordIncorrect,*'
+$emptyPassword.Errors[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+$emptyPassword.Output | Should -HaveCount 0 -Because 'an empty password is a wrong one for a protected file'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'wrong passwords write nothing'
 
 # --- No password -------------------------------------------------------------------------------------------------------
-$noPassword = Assert-ErrorId { Import-PfxAsPem -Path $pfxFile -OutputDirectory $output } 'PfxPasswordRequired' -Category AuthenticationError
-Assert-Count 0 $noPassword.Output 'no certificate without the password'
-Assert-Match $noPassword.Errors[0].Exception.Message '-Password' 'the message says how to give the password'
-Assert-DirectoryUnchanged $before $WorkDirectory 'a missing password writes nothing'
+$noPassword = Invoke-ScenarioCommand { Import-PfxAsPem -Path $pfxFile -OutputDirectory $output }
+$noPassword.Errors | Should -HaveCount 1
+$noPassword.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxPasswordRequired,*'
+$noPassword.Errors[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+$noPassword.Output | Should -HaveCount 0 -Because 'no certificate without the password'
+$noPassword.Errors[0].Exception.Message | Should -Match '-Password' -Because 'the message says how to give the password'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a missing password writes nothing'
 
 # --- Damaged and foreign files -----------------------------------------------------------------------------------------
-$truncated = Assert-ErrorId { Import-PfxAsPem -Path $truncatedFile -Password $right -OutputDirectory $output } 'PfxFileInvalid' -Category InvalidData
-Assert-Count 0 $truncated.Output 'nothing comes out of half a PFX'
-Assert-Equal $truncatedFile $truncated.Errors[0].TargetObject 'the error targets the truncated file'
-$text = Assert-ErrorId { Import-PfxAsPem -Path $textFile -Password $right -OutputDirectory $output } 'PfxFileInvalid' -Category InvalidData
-Assert-Count 0 $text.Output 'nothing comes out of a text file'
-$certificateGiven = Assert-ErrorId { Import-PfxAsPem -Path $certificateFile -Password $right -OutputDirectory $output } 'PfxFileInvalid' -Category InvalidData
-Assert-Count 0 $certificateGiven.Output 'a PEM certificate is not a PFX'
-$missing = Assert-ErrorId { Import-PfxAsPem -Path ([System.IO.Path]::Combine($pki, 'missing.pfx')) -Password $right -OutputDirectory $output } 'FileNotFound' -Category ObjectNotFound
-Assert-Count 0 $missing.Output 'nothing comes out of a file that does not exist'
-Assert-DirectoryUnchanged $before $WorkDirectory 'damaged files write nothing'
+$truncated = Invoke-ScenarioCommand { Import-PfxAsPem -Path $truncatedFile -Password $right -OutputDirectory $output }
+$truncated.Errors | Should -HaveCount 1
+$truncated.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxFileInvalid,*'
+$truncated.Errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+$truncated.Output | Should -HaveCount 0 -Because 'nothing comes out of half a PFX'
+$truncated.Errors[0].TargetObject | Should -BeExactly $truncatedFile -Because 'the error targets the truncated file'
+$text = Invoke-ScenarioCommand { Import-PfxAsPem -Path $textFile -Password $right -OutputDirectory $output }
+$text.Errors | Should -HaveCount 1
+$text.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxFileInvalid,*'
+$text.Errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+$text.Output | Should -HaveCount 0 -Because 'nothing comes out of a text file'
+$certificateGiven = Invoke-ScenarioCommand { Import-PfxAsPem -Path $certificateFile -Password $right -OutputDirectory $output }
+$certificateGiven.Errors | Should -HaveCount 1
+$certificateGiven.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxFileInvalid,*'
+$certificateGiven.Errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+$certificateGiven.Output | Should -HaveCount 0 -Because 'a PEM certificate is not a PFX'
+$missing = Invoke-ScenarioCommand { Import-PfxAsPem -Path (Join-Path $pki 'missing.pfx') -Password $right -OutputDirectory $output }
+$missing.Errors | Should -HaveCount 1
+$missing.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'FileNotFound,*'
+$missing.Errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+$missing.Output | Should -HaveCount 0 -Because 'nothing comes out of a file that does not exist'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'damaged files write nothing'
 
 # --- One bad file among good ones: reported, and the others still read -------------------------------------------------
-$mixed = Assert-ErrorId { Import-PfxAsPem -Path $truncatedFile, $pfxFile -Password $right } 'PfxFileInvalid'
-Assert-Count 1 $mixed.Output 'the good PFX after the bad one is still read'
-Assert-True $mixed.Output[0].HasPrivateKey 'the good PFX gives its key'
+$mixed = Invoke-ScenarioCommand { Import-PfxAsPem -Path $truncatedFile, $pfxFile -Password $right }
+$mixed.Errors | Should -HaveCount 1
+$mixed.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxFileInvalid,*'
+$mixed.Output | Should -HaveCount 1 -Because 'the good PFX after the bad one is still read'
+$mixed.Output[0].HasPrivateKey | Should -BeTrue -Because 'the good PFX gives its key'
 
 # --- Two passwords at once stop the command ----------------------------------------------------------------------------
-$conflict = Assert-ErrorId { Import-PfxAsPem -Path $pfxFile -Password $right -PlainTextPassword $rightPassword -OutputDirectory $output } 'PasswordParameterConflict' -Category InvalidArgument -Terminating
-Assert-Count 0 $conflict.Output 'nothing is read with two passwords'
-Assert-DirectoryUnchanged $before $WorkDirectory 'refused commands write nothing'
+$conflict = Invoke-ScenarioCommand { Import-PfxAsPem -Path $pfxFile -Password $right -PlainTextPassword $rightPassword -OutputDirectory $output }
+$conflict.Errors | Should -HaveCount 1
+$conflict.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PasswordParameterConflict,*'
+$conflict.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+$conflict.Terminating | Should -Not -BeNullOrEmpty -Because 'PasswordParameterConflict stops the command (a terminating error)'
+$conflict.Output | Should -HaveCount 0 -Because 'nothing is read with two passwords'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'refused commands write nothing'
 
 # --- Several keys in one PFX: ambiguous for files until -Thumbprint chooses ----------------------------------------------
 # openssl writes one key per PFX; .NET writes a collection with two (as a Windows export of two certificates does).
-$ecKeyFile = [System.IO.Path]::Combine($pki, 'api.key')
-$ecCertificateFile = [System.IO.Path]::Combine($pki, 'api.crt')
+$ecKeyFile = Join-Path $pki 'api.key'
+$ecCertificateFile = Join-Path $pki 'api.crt'
 $null = Invoke-OpenSsl -ArgumentList @('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', $ecKeyFile, '-out', $ecCertificateFile, '-days', '30', '-subj', '/CN=api.example.com')
 $collection = [System.Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
 $null = $collection.Add([System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($certificateFile, $keyFile))
 $null = $collection.Add([System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($ecCertificateFile, $ecKeyFile))
-$severalFile = [System.IO.Path]::Combine($pki, 'two-sites.pfx')
-[System.IO.File]::WriteAllBytes($severalFile, $collection.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Pkcs12, $rightPassword))
+$severalFile = Join-Path $pki 'two-sites.pfx'
+Set-Content -LiteralPath $severalFile -Value ($collection.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Pkcs12, $rightPassword)) -AsByteStream
 $ecThumbprint = $collection[1].Thumbprint
-$severalOutput = [System.IO.Path]::Combine($WorkDirectory, 'two-sites')
+$severalOutput = Join-Path $WorkDirectory 'two-sites'
 $beforeSeveral = Get-DirectorySnapshot $WorkDirectory
 
 $both = @(Import-PfxAsPem -Path $severalFile -Password $right)
-Assert-Count 2 $both 'without -OutputDirectory every certificate with a key comes out'
-Assert-True ($both[0].HasPrivateKey -and $both[1].HasPrivateKey) 'each carries its key'
-Assert-Contains @($both | ForEach-Object { $_.Thumbprint }) $ecThumbprint 'the EC site is one of them'
-$ambiguous = Assert-ErrorId { Import-PfxAsPem -Path $severalFile -Password $right -OutputDirectory $severalOutput } 'PfxSeveralKeys' -Category InvalidOperation -MessagePattern '-Thumbprint'
-Assert-Count 0 $ambiguous.Output 'no files for an ambiguous PFX'
-$unknown = Assert-ErrorId { Import-PfxAsPem -Path $severalFile -Password $right -Thumbprint ('00' * 20) -OutputDirectory $severalOutput } 'PfxThumbprintNotFound' -Category ObjectNotFound
-Assert-Count 0 $unknown.Output 'no files for a thumbprint the PFX does not hold'
-Assert-DirectoryUnchanged $beforeSeveral $WorkDirectory 'an ambiguous PFX writes nothing'
+$both | Should -HaveCount 2 -Because 'without -OutputDirectory every certificate with a key comes out'
+($both[0].HasPrivateKey -and $both[1].HasPrivateKey) | Should -BeTrue -Because 'each carries its key'
+@($both | Where-Object { $_.Thumbprint -ceq $ecThumbprint }) | Should -Not -BeNullOrEmpty -Because 'the EC site is one of them'
+$ambiguous = Invoke-ScenarioCommand { Import-PfxAsPem -Path $severalFile -Password $right -OutputDirectory $severalOutput }
+$ambiguous.Errors | Should -HaveCount 1
+$ambiguous.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxSeveralKeys,*'
+$ambiguous.Errors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+$ambiguous.Errors[0].Exception.Message | Should -Match '-Thumbprint'
+$ambiguous.Output | Should -HaveCount 0 -Because 'no files for an ambiguous PFX'
+$unknown = Invoke-ScenarioCommand { Import-PfxAsPem -Path $severalFile -Password $right -Thumbprint ('00' * 20) -OutputDirectory $severalOutput }
+$unknown.Errors | Should -HaveCount 1
+$unknown.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxThumbprintNotFound,*'
+$unknown.Errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+$unknown.Output | Should -HaveCount 0 -Because 'no files for a thumbprint the PFX does not hold'
+Compare-Object $beforeSeveral (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'an ambiguous PFX writes nothing'
 
 $chosen = @(Import-PfxAsPem -Path $severalFile -Password $right -Thumbprint $ecThumbprint.ToLowerInvariant() -OutputDirectory $severalOutput)
-Assert-Count 1 $chosen '-Thumbprint (in any case) chooses one certificate'
-Assert-Equal $ecThumbprint $chosen[0].Thumbprint 'the chosen certificate'
-Assert-Equal (Get-OpenSslPublicKey -Kind Certificate -Path $ecCertificateFile) (Get-OpenSslPublicKey -Kind Key -Path ([System.IO.Path]::Combine($severalOutput, 'key.pem'))) 'key.pem is the chosen certificate''s key'
+$chosen | Should -HaveCount 1 -Because '-Thumbprint (in any case) chooses one certificate'
+$chosen[0].Thumbprint | Should -BeExactly $ecThumbprint -Because 'the chosen certificate'
+(Get-OpenSslPublicKey -Kind Key -Path (Join-Path $severalOutput 'key.pem')) | Should -BeExactly (Get-OpenSslPublicKey -Kind Certificate -Path $ecCertificateFile) -Because 'key.pem is the chosen certificate''s key'
 
 # --- The right password works ------------------------------------------------------------------------------------------
 $opened = @(Import-PfxAsPem -Path $pfxFile -Password $right -OutputDirectory $output)
-Assert-Count 1 $opened 'with the right password the certificate comes out'
-Assert-Equal @('cert.pem', 'fullchain.pem', 'key.pem') (Get-ScenarioFileNames $output) 'with the right password the files are written (no chain.pem: the PFX holds no CA)'
-Assert-Equal (Get-OpenSslPublicKey -Kind Certificate -Path $certificateFile) (Get-OpenSslPublicKey -Kind Key -Path ([System.IO.Path]::Combine($output, 'key.pem'))) 'key.pem is the key openssl exported'
+$opened | Should -HaveCount 1 -Because 'with the right password the certificate comes out'
+(Get-ScenarioFileNames $output) | Should -BeExactly @('cert.pem', 'fullchain.pem', 'key.pem') -Because 'with the right password the files are written (no chain.pem: the PFX holds no CA)'
+(Get-OpenSslPublicKey -Kind Key -Path (Join-Path $output 'key.pem')) | Should -BeExactly (Get-OpenSslPublicKey -Kind Certificate -Path $certificateFile) -Because 'key.pem is the key openssl exported'
 
 # --- An empty file (last: a known failure here must not hide the checks above) ----------------------------------------
-$emptyFile = [System.IO.Path]::Combine($pki, 'empty.pfx')
-[System.IO.File]::WriteAllBytes($emptyFile, [byte[]]@())
+$emptyFile = Join-Path $pki 'empty.pfx'
+Set-Content -LiteralPath $emptyFile -Value ([byte[]]@()) -AsByteStream
 $beforeEmpty = Get-DirectorySnapshot $WorkDirectory
-$empty = Assert-ErrorId { Import-PfxAsPem -Path $emptyFile -Password $right -OutputDirectory ([System.IO.Path]::Combine($WorkDirectory, 'from-empty')) } 'PfxFileInvalid' -Category InvalidData
-Assert-Count 0 $empty.Output 'nothing comes out of an empty file'
-Assert-DirectoryUnchanged $beforeEmpty $WorkDirectory 'an empty file writes nothing'
+$empty = Invoke-ScenarioCommand { Import-PfxAsPem -Path $emptyFile -Password $right -OutputDirectory (Join-Path $WorkDirectory 'from-empty') }
+$empty.Errors | Should -HaveCount 1
+$empty.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxFileInvalid,*'
+$empty.Errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+$empty.Output | Should -HaveCount 0 -Because 'nothing comes out of an empty file'
+Compare-Object $beforeEmpty (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'an empty file writes nothing'

@@ -35,7 +35,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $skip = Get-OpenSslSkip -Require:$RequireOpenSsl
 if ($skip) {
@@ -43,7 +43,7 @@ if ($skip) {
 }
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
-$pki = New-ScenarioDirectory -Parent $WorkDirectory -Name 'pki'
+$pki = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'pki').FullName
 $pfxPassword = 'IIS export p4ssword!'
 
 # --- The PFX, as IIS would export it (made by openssl) ----------------------------------------------------------------
@@ -54,9 +54,9 @@ $intermediateFile = New-OpenSslSignedCertificate -Directory $pki -Name 'intermed
 $leafFile = New-OpenSslSignedCertificate -Directory $pki -Name 'www' -Subject '/C=GB/O=Example Ltd/CN=www.example.com' -Issuer 'intermediate' -Algorithm $KeyAlgorithm -Extensions @(
     'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth',
     'subjectAltName=DNS:www.example.com,DNS:example.com', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid:always')
-$leafKeyFile = [System.IO.Path]::Combine($pki, 'www.key')
-$rootFirst = [System.IO.Path]::Combine($pki, 'cas-root-first.pem')
-[System.IO.File]::WriteAllText($rootFirst, [System.IO.File]::ReadAllText($rootFile) + [System.IO.File]::ReadAllText($intermediateFile))
+$leafKeyFile = Join-Path $pki 'www.key'
+$rootFirst = Join-Path $pki 'cas-root-first.pem'
+Set-Content -LiteralPath $rootFirst -Value ((Get-Content -LiteralPath $rootFile -Raw) + (Get-Content -LiteralPath $intermediateFile -Raw)) -NoNewline
 
 $leafThumbprint = Get-OpenSslThumbprint $leafFile
 $chainThumbprints = @((Get-OpenSslThumbprint $intermediateFile), (Get-OpenSslThumbprint $rootFile))
@@ -74,150 +74,156 @@ $formatArguments = @(
     }
 )
 
-$pfxFile = [System.IO.Path]::Combine($WorkDirectory, 'site.pfx')
+$pfxFile = Join-Path $WorkDirectory 'site.pfx'
 $null = Invoke-OpenSsl -ArgumentList (@('pkcs12', '-export', '-in', $leafFile, '-inkey', $leafKeyFile, '-certfile', $rootFirst, '-out', $pfxFile) + $formatArguments) `
     -Password $pfxPassword -PasswordOption '-passout'
-$secure = New-ScenarioSecureString $pfxPassword
+$secure = ConvertTo-SecureString -String $pfxPassword -AsPlainText -Force
 
 # --- Import-PfxAsPem -OutputDirectory, relative to the PowerShell location --------------------------------------------
 $relativeOutput = 'apache-' + [guid]::NewGuid().ToString('N')
-Enter-ScenarioLocation $WorkDirectory
+Push-Location -LiteralPath $WorkDirectory
 try {
     $imported = @(Import-PfxAsPem -Path 'site.pfx' -Password $secure -OutputDirectory $relativeOutput)
 }
 finally {
-    Exit-ScenarioLocation
+    Pop-Location
 }
 
-$outputDirectory = [System.IO.Path]::Combine($WorkDirectory, $relativeOutput)
-$keyFile = [System.IO.Path]::Combine($outputDirectory, 'key.pem')
-$certificateFile = [System.IO.Path]::Combine($outputDirectory, 'cert.pem')
-$chainFile = [System.IO.Path]::Combine($outputDirectory, 'chain.pem')
-$fullChainFile = [System.IO.Path]::Combine($outputDirectory, 'fullchain.pem')
-Assert-True ([System.IO.Directory]::Exists($outputDirectory)) "the relative -OutputDirectory should be created under the PowerShell location '$WorkDirectory'"
+$outputDirectory = Join-Path $WorkDirectory $relativeOutput
+$keyFile = Join-Path $outputDirectory 'key.pem'
+$certificateFile = Join-Path $outputDirectory 'cert.pem'
+$chainFile = Join-Path $outputDirectory 'chain.pem'
+$fullChainFile = Join-Path $outputDirectory 'fullchain.pem'
+((Test-Path -LiteralPath $outputDirectory -PathType Container)) | Should -BeTrue -Because "the relative -OutputDirectory should be created under the PowerShell location '$WorkDirectory'"
 if ([System.Environment]::CurrentDirectory -ne $WorkDirectory) {
-    Assert-FileMissing ([System.IO.Path]::Combine([System.Environment]::CurrentDirectory, $relativeOutput)) 'a relative -OutputDirectory is resolved against the PowerShell location, not the process directory'
+    Test-Path -LiteralPath ((Join-Path ([System.Environment]::CurrentDirectory) $relativeOutput)) | Should -BeFalse -Because 'a relative -OutputDirectory is resolved against the PowerShell location, not the process directory'
 }
 
-Assert-Equal @('cert.pem', 'chain.pem', 'fullchain.pem', 'key.pem') (Get-ScenarioFileNames $outputDirectory) 'exactly the four PEM files (no temporary files left)'
-Assert-FileMode $keyFile '600'
-Assert-FileMode $certificateFile '644' 'certificates are public'
+(Get-ScenarioFileNames $outputDirectory) | Should -BeExactly @('cert.pem', 'chain.pem', 'fullchain.pem', 'key.pem') -Because 'exactly the four PEM files (no temporary files left)'
+if (-not $IsWindows) { Get-ScenarioFileMode $keyFile | Should -BeExactly '600' -Because 'private keys must be readable by their owner only' }
+if (-not $IsWindows) { Get-ScenarioFileMode $certificateFile | Should -BeExactly '644' -Because 'certificates are public' }
 
 # The object.
-Assert-Count 1 $imported 'Import-PfxAsPem -OutputDirectory emits the one leaf'
+$imported | Should -HaveCount 1 -Because 'Import-PfxAsPem -OutputDirectory emits the one leaf'
 $leaf = $imported[0]
-Assert-Equal 'CertCmdlets.CertificateInfo' $leaf.PSObject.TypeNames[0] 'the output type'
-Assert-Equal $leafThumbprint $leaf.Thumbprint 'the leaf is the certificate whose public key matches the key (openssl''s fingerprint)'
-Assert-Equal 'www.example.com' $leaf.CommonName 'the leaf''s common name'
-Assert-True $leaf.HasPrivateKey 'the leaf carries its key'
-Assert-Equal $chainThumbprints @($leaf.Chain | ForEach-Object { $_.Thumbprint }) 'the chain runs leaf to root: intermediate, then root'
-Assert-Equal $keyFile $leaf.KeyPath 'KeyPath names key.pem'
-Assert-Equal $certificateFile $leaf.CertificatePath 'CertificatePath names cert.pem'
-Assert-Equal $chainFile $leaf.ChainPath 'ChainPath names chain.pem'
-Assert-Equal $fullChainFile $leaf.FullChainPath 'FullChainPath names fullchain.pem'
-Assert-Equal $pfxFile $leaf.PfxPath 'PfxPath names the PFX read'
-Assert-NotMatch ("$leaf") 'PRIVATE KEY' 'ToString never shows key material'
+$leaf.PSObject.TypeNames[0] | Should -BeExactly 'CertCmdlets.CertificateInfo' -Because 'the output type'
+$leaf.Thumbprint | Should -BeExactly $leafThumbprint -Because 'the leaf is the certificate whose public key matches the key (openssl''s fingerprint)'
+$leaf.CommonName | Should -BeExactly 'www.example.com' -Because 'the leaf''s common name'
+$leaf.HasPrivateKey | Should -BeTrue -Because 'the leaf carries its key'
+@($leaf.Chain | ForEach-Object { $_.Thumbprint }) | Should -BeExactly $chainThumbprints -Because 'the chain runs leaf to root: intermediate, then root'
+$leaf.KeyPath | Should -BeExactly $keyFile -Because 'KeyPath names key.pem'
+$leaf.CertificatePath | Should -BeExactly $certificateFile -Because 'CertificatePath names cert.pem'
+$leaf.ChainPath | Should -BeExactly $chainFile -Because 'ChainPath names chain.pem'
+$leaf.FullChainPath | Should -BeExactly $fullChainFile -Because 'FullChainPath names fullchain.pem'
+$leaf.PfxPath | Should -BeExactly $pfxFile -Because 'PfxPath names the PFX read'
+("$leaf") | Should -Not -Match 'PRIVATE KEY' -Because 'ToString never shows key material'
 
 # key.pem: unencrypted, readable by openssl without a password, the certificate's key.
-$keyText = [System.IO.File]::ReadAllText($keyFile)
-Assert-Match $keyText '-----BEGIN PRIVATE KEY-----' 'key.pem is unencrypted PKCS#8 by default (Apache reads it without a pass phrase)'
-Assert-NotMatch $keyText 'ENCRYPTED' 'key.pem is not encrypted by default'
+$keyText = Get-Content -LiteralPath $keyFile -Raw
+$keyText | Should -Match '-----BEGIN PRIVATE KEY-----' -Because 'key.pem is unencrypted PKCS#8 by default (Apache reads it without a pass phrase)'
+$keyText | Should -Not -Match 'ENCRYPTED' -Because 'key.pem is not encrypted by default'
 $null = Invoke-OpenSsl -ArgumentList @('pkey', '-in', $keyFile, '-noout')
 $certificatePublicKey = Get-OpenSslPublicKey -Kind Certificate -Path $certificateFile
-Assert-Equal $certificatePublicKey (Get-OpenSslPublicKey -Kind Key -Path $keyFile) 'key.pem is the key of cert.pem'
-Assert-Equal (Get-OpenSslPublicKey -Kind Key -Path $leafKeyFile) (Get-OpenSslPublicKey -Kind Key -Path $keyFile) 'key.pem is the key openssl put in the PFX'
+(Get-OpenSslPublicKey -Kind Key -Path $keyFile) | Should -BeExactly $certificatePublicKey -Because 'key.pem is the key of cert.pem'
+(Get-OpenSslPublicKey -Kind Key -Path $keyFile) | Should -BeExactly (Get-OpenSslPublicKey -Kind Key -Path $leafKeyFile) -Because 'key.pem is the key openssl put in the PFX'
 
 # cert.pem: the leaf alone. chain.pem: the CAs, leaf to root. fullchain.pem: both.
 $null = Invoke-OpenSsl -ArgumentList @('x509', '-in', $certificateFile, '-noout')
-Assert-Equal $leafThumbprint (Get-OpenSslThumbprint $certificateFile) 'openssl reads the leaf from cert.pem'
-Assert-Equal @($leafThumbprint) (Get-PemThumbprints $certificateFile) 'cert.pem holds the leaf only'
-Assert-Equal $chainThumbprints (Get-PemThumbprints $chainFile) 'chain.pem holds the intermediate, then the root'
-Assert-Equal (@($leafThumbprint) + $chainThumbprints) (Get-PemThumbprints $fullChainFile) 'fullchain.pem holds the leaf, then the chain'
-Assert-Equal ([System.IO.File]::ReadAllText($certificateFile) + [System.IO.File]::ReadAllText($chainFile)) ([System.IO.File]::ReadAllText($fullChainFile)) 'fullchain.pem is cert.pem followed by chain.pem'
+(Get-OpenSslThumbprint $certificateFile) | Should -BeExactly $leafThumbprint -Because 'openssl reads the leaf from cert.pem'
+(Get-PemThumbprints $certificateFile) | Should -BeExactly @($leafThumbprint) -Because 'cert.pem holds the leaf only'
+(Get-PemThumbprints $chainFile) | Should -BeExactly $chainThumbprints -Because 'chain.pem holds the intermediate, then the root'
+(Get-PemThumbprints $fullChainFile) | Should -BeExactly (@($leafThumbprint) + $chainThumbprints) -Because 'fullchain.pem holds the leaf, then the chain'
+(Get-Content -LiteralPath $fullChainFile -Raw) | Should -BeExactly ((Get-Content -LiteralPath $certificateFile -Raw) + (Get-Content -LiteralPath $chainFile -Raw)) -Because 'fullchain.pem is cert.pem followed by chain.pem'
 $subject = Invoke-OpenSsl -ArgumentList @('x509', '-in', $certificateFile, '-noout', '-subject', '-nameopt', 'RFC2253')
-Assert-Equal 'subject=CN=www.example.com,O=Example Ltd,C=GB' $subject.Trim() 'openssl reads the leaf''s subject'
+$subject.Trim() | Should -BeExactly 'subject=CN=www.example.com,O=Example Ltd,C=GB' -Because 'openssl reads the leaf''s subject'
 $verify = Invoke-OpenSsl -ArgumentList @('verify', '-CAfile', $rootFile, '-untrusted', $chainFile, $certificateFile)
-Assert-Match $verify ([regex]::Escape($certificateFile) + ': OK') 'openssl verifies cert.pem against the root with chain.pem as the intermediates'
+$verify | Should -Match ([regex]::Escape($certificateFile) + ': OK') -Because 'openssl verifies cert.pem against the root with chain.pem as the intermediates'
 $verifyFullChain = Invoke-OpenSsl -ArgumentList @('verify', '-CAfile', $rootFile, '-untrusted', $fullChainFile, $certificateFile)
-Assert-Match $verifyFullChain ': OK' 'fullchain.pem serves as the intermediates too'
+$verifyFullChain | Should -Match ': OK' -Because 'fullchain.pem serves as the intermediates too'
 
 # --- -Verbose says how the file was protected, and never the password -------------------------------------------------
 $records = @(Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -Verbose 4>&1)
 $verbose = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { $_.Message }) -join "`n"
-Assert-Count 1 @($records | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }) 'without -OutputDirectory the leaf is emitted'
+@($records | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }) | Should -HaveCount 1 -Because 'without -OutputDirectory the leaf is emitted'
 switch ($PfxFormat) {
     'Default' {
-        Assert-Match $verbose 'AES-256-CBC' '-Verbose names the AES-256 encryption of OpenSSL 3''s default'
-        Assert-Match $verbose 'PBKDF2-HMAC-SHA256' '-Verbose names the key derivation'
-        Assert-Match $verbose 'HMAC-SHA256' '-Verbose names the SHA-256 MAC'
+        $verbose | Should -Match 'AES-256-CBC' -Because '-Verbose names the AES-256 encryption of OpenSSL 3''s default'
+        $verbose | Should -Match 'PBKDF2-HMAC-SHA256' -Because '-Verbose names the key derivation'
+        $verbose | Should -Match 'HMAC-SHA256' -Because '-Verbose names the SHA-256 MAC'
     }
     'Legacy' {
-        Assert-Match $verbose 'RC2-40' '-Verbose names the RC2-40 encryption of the certificates'
-        Assert-Match $verbose '3DES' '-Verbose names the 3DES encryption of the key'
-        Assert-Match $verbose 'HMAC-SHA1\b' '-Verbose names the SHA-1 MAC'
+        $verbose | Should -Match 'RC2-40' -Because '-Verbose names the RC2-40 encryption of the certificates'
+        $verbose | Should -Match '3DES' -Because '-Verbose names the 3DES encryption of the key'
+        $verbose | Should -Match 'HMAC-SHA1\b' -Because '-Verbose names the SHA-1 MAC'
     }
     'Windows' {
-        Assert-Match $verbose '3DES' '-Verbose names the 3DES encryption'
-        Assert-NotMatch $verbose 'AES|RC2' 'a 3DES-only file is described as such'
-        Assert-Match $verbose 'HMAC-SHA1\b' '-Verbose names the SHA-1 MAC'
+        $verbose | Should -Match '3DES' -Because '-Verbose names the 3DES encryption'
+        $verbose | Should -Not -Match 'AES|RC2' -Because 'a 3DES-only file is described as such'
+        $verbose | Should -Match 'HMAC-SHA1\b' -Because '-Verbose names the SHA-1 MAC'
     }
 }
 
-Assert-NotMatch $verbose ([regex]::Escape($pfxPassword)) '-Verbose never shows the password'
+$verbose | Should -Not -Match ([regex]::Escape($pfxPassword)) -Because '-Verbose never shows the password'
 
 # --- Piped paths and -PlainTextPassword ------------------------------------------------------------------------------
 $fromString = @($pfxFile | Import-PfxAsPem -Password $secure)
-Assert-Equal @($leafThumbprint) @($fromString | ForEach-Object { $_.Thumbprint }) 'a piped path string is read'
-$fromFile = @([System.IO.FileInfo]::new($pfxFile) | Import-PfxAsPem -PlainTextPassword $pfxPassword)
-Assert-Equal @($leafThumbprint) @($fromFile | ForEach-Object { $_.Thumbprint }) 'a piped file object is read, with -PlainTextPassword'
-Assert-True $fromFile[0].HasPrivateKey 'the piped read carries the key'
-Assert-Equal $chainThumbprints @($fromFile[0].Chain | ForEach-Object { $_.Thumbprint }) 'the piped read carries the chain'
+@($fromString | ForEach-Object { $_.Thumbprint }) | Should -BeExactly @($leafThumbprint) -Because 'a piped path string is read'
+$fromFile = @(Get-Item -LiteralPath $pfxFile | Import-PfxAsPem -PlainTextPassword $pfxPassword)
+@($fromFile | ForEach-Object { $_.Thumbprint }) | Should -BeExactly @($leafThumbprint) -Because 'a piped file object is read, with -PlainTextPassword'
+$fromFile[0].HasPrivateKey | Should -BeTrue -Because 'the piped read carries the key'
+@($fromFile[0].Chain | ForEach-Object { $_.Thumbprint }) | Should -BeExactly $chainThumbprints -Because 'the piped read carries the chain'
 
 # --- Custom file names and an encrypted key.pem -----------------------------------------------------------------------
-$customDirectory = [System.IO.Path]::Combine($WorkDirectory, 'custom')
+$customDirectory = Join-Path $WorkDirectory 'custom'
 $keyPassword = 'apache key pass phrase'
 $custom = @(Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -OutputDirectory $customDirectory -KeyFileName 'site.key' -CertificateFileName 'site.crt' `
-        -ChainFileName 'site-chain.crt' -FullChainFileName 'site-fullchain.crt' -KeyPassword (New-ScenarioSecureString $keyPassword))
-Assert-Equal @('site-chain.crt', 'site-fullchain.crt', 'site.crt', 'site.key') (Get-ScenarioFileNames $customDirectory) 'the custom file names are used'
-$customKey = [System.IO.Path]::Combine($customDirectory, 'site.key')
-Assert-Equal $customKey $custom[0].KeyPath 'KeyPath names the custom key file'
-Assert-FileMode $customKey '600'
-Assert-Match ([System.IO.File]::ReadAllText($customKey)) '-----BEGIN ENCRYPTED PRIVATE KEY-----' 'with -KeyPassword the key file is encrypted'
-Assert-Equal $certificatePublicKey (Get-OpenSslPublicKey -Kind Key -Path $customKey -Password $keyPassword) 'openssl opens the encrypted key with -KeyPassword''s password'
+        -ChainFileName 'site-chain.crt' -FullChainFileName 'site-fullchain.crt' -KeyPassword (ConvertTo-SecureString -String $keyPassword -AsPlainText -Force))
+(Get-ScenarioFileNames $customDirectory) | Should -BeExactly @('site-chain.crt', 'site-fullchain.crt', 'site.crt', 'site.key') -Because 'the custom file names are used'
+$customKey = Join-Path $customDirectory 'site.key'
+$custom[0].KeyPath | Should -BeExactly $customKey -Because 'KeyPath names the custom key file'
+if (-not $IsWindows) { Get-ScenarioFileMode $customKey | Should -BeExactly '600' -Because 'private keys must be readable by their owner only' }
+(Get-Content -LiteralPath $customKey -Raw) | Should -Match '-----BEGIN ENCRYPTED PRIVATE KEY-----' -Because 'with -KeyPassword the key file is encrypted'
+(Get-OpenSslPublicKey -Kind Key -Path $customKey -Password $keyPassword) | Should -BeExactly $certificatePublicKey -Because 'openssl opens the encrypted key with -KeyPassword''s password'
 $noPassword = Invoke-OpenSsl -ArgumentList @('pkey', '-in', $customKey, '-noout', '-passin', 'pass:') -AllowFailure
-Assert-NotEqual 0 $noPassword.ExitCode 'openssl cannot read the encrypted key without its password'
-Assert-Equal $chainThumbprints (Get-PemThumbprints ([System.IO.Path]::Combine($customDirectory, 'site-chain.crt'))) 'the custom chain file holds the chain'
+$noPassword.ExitCode | Should -Not -BeExactly 0 -Because 'openssl cannot read the encrypted key without its password'
+(Get-PemThumbprints (Join-Path $customDirectory 'site-chain.crt')) | Should -BeExactly $chainThumbprints -Because 'the custom chain file holds the chain'
 
 # --- No overwrite without -Force ---------------------------------------------------------------------------------------
 $before = Get-DirectorySnapshot $outputDirectory
-$again = Assert-ErrorId { Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -OutputDirectory $outputDirectory } 'OutputFileExists' -Category ResourceExists
-Assert-Count 0 $again.Output 'nothing is emitted when the files exist'
-Assert-DirectoryUnchanged $before $outputDirectory 'existing PEM files are kept without -Force'
+$again = Invoke-ScenarioCommand { Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -OutputDirectory $outputDirectory }
+$again.Errors | Should -HaveCount 1
+$again.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'OutputFileExists,*'
+$again.Errors[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+$again.Output | Should -HaveCount 0 -Because 'nothing is emitted when the files exist'
+Compare-Object $before (Get-DirectorySnapshot $outputDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'existing PEM files are kept without -Force'
 
-[System.IO.File]::WriteAllText($chainFile, "an old chain`n")
+Set-Content -LiteralPath $chainFile -Value "an old chain`n" -NoNewline
 $forced = @(Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -OutputDirectory $outputDirectory -Force)
-Assert-Count 1 $forced 'with -Force the files are written again'
-Assert-Equal $chainThumbprints (Get-PemThumbprints $chainFile) '-Force replaced the old chain.pem'
-Assert-Equal @('cert.pem', 'chain.pem', 'fullchain.pem', 'key.pem') (Get-ScenarioFileNames $outputDirectory) 'still exactly the four files'
-Assert-FileMode $keyFile '600'
-Assert-Equal $certificatePublicKey (Get-OpenSslPublicKey -Kind Key -Path $keyFile) 'the replaced key.pem is still the certificate''s key'
+$forced | Should -HaveCount 1 -Because 'with -Force the files are written again'
+(Get-PemThumbprints $chainFile) | Should -BeExactly $chainThumbprints -Because '-Force replaced the old chain.pem'
+(Get-ScenarioFileNames $outputDirectory) | Should -BeExactly @('cert.pem', 'chain.pem', 'fullchain.pem', 'key.pem') -Because 'still exactly the four files'
+if (-not $IsWindows) { Get-ScenarioFileMode $keyFile | Should -BeExactly '600' -Because 'private keys must be readable by their owner only' }
+(Get-OpenSslPublicKey -Kind Key -Path $keyFile) | Should -BeExactly $certificatePublicKey -Because 'the replaced key.pem is still the certificate''s key'
 
 # One existing file is enough to stop the whole set: the others are not written either (all or nothing).
-$partialDirectory = New-ScenarioDirectory -Parent $WorkDirectory -Name 'partial'
-[System.IO.File]::WriteAllText([System.IO.Path]::Combine($partialDirectory, 'chain.pem'), "an old chain`n")
+$partialDirectory = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'partial').FullName
+Set-Content -LiteralPath (Join-Path $partialDirectory 'chain.pem') -Value "an old chain`n" -NoNewline
 $beforePartial = Get-DirectorySnapshot $partialDirectory
-$partial = Assert-ErrorId { Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -OutputDirectory $partialDirectory } 'OutputFileExists' -Category ResourceExists
-Assert-Count 0 $partial.Output 'nothing is emitted'
-Assert-DirectoryUnchanged $beforePartial $partialDirectory 'no key.pem, cert.pem or fullchain.pem is written beside an existing chain.pem'
+$partial = Invoke-ScenarioCommand { Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -OutputDirectory $partialDirectory }
+$partial.Errors | Should -HaveCount 1
+$partial.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'OutputFileExists,*'
+$partial.Errors[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+$partial.Output | Should -HaveCount 0 -Because 'nothing is emitted'
+Compare-Object $beforePartial (Get-DirectorySnapshot $partialDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'no key.pem, cert.pem or fullchain.pem is written beside an existing chain.pem'
 
 # --- Wildcards ---------------------------------------------------------------------------------------------------------
-$wildcard = @(Import-PfxAsPem -Path ([System.IO.Path]::Combine($WorkDirectory, '*.pfx')) -Password $secure)
-Assert-Equal @($leafThumbprint) @($wildcard | ForEach-Object { $_.Thumbprint }) '-Path expands wildcards'
+$wildcard = @(Import-PfxAsPem -Path (Join-Path $WorkDirectory '*.pfx') -Password $secure)
+@($wildcard | ForEach-Object { $_.Thumbprint }) | Should -BeExactly @($leafThumbprint) -Because '-Path expands wildcards'
 
 # --- -WhatIf writes nothing ---------------------------------------------------------------------------------------------
 $beforeWhatIf = Get-DirectorySnapshot $WorkDirectory
-$whatIf = Assert-NoError { Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -OutputDirectory ([System.IO.Path]::Combine($WorkDirectory, 'whatif')) -WhatIf }
-Assert-Count 0 $whatIf 'Import-PfxAsPem -WhatIf emits nothing'
-$whatIfForce = Assert-NoError { Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -OutputDirectory $outputDirectory -Force -WhatIf }
-Assert-Count 0 $whatIfForce 'Import-PfxAsPem -Force -WhatIf emits nothing'
-Assert-DirectoryUnchanged $beforeWhatIf $WorkDirectory '-WhatIf creates no directory and replaces no file'
+$whatIf = @(Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -OutputDirectory (Join-Path $WorkDirectory 'whatif') -WhatIf)
+$whatIf | Should -HaveCount 0 -Because 'Import-PfxAsPem -WhatIf emits nothing'
+$whatIfForce = @(Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -OutputDirectory $outputDirectory -Force -WhatIf)
+$whatIfForce | Should -HaveCount 0 -Because 'Import-PfxAsPem -Force -WhatIf emits nothing'
+Compare-Object $beforeWhatIf (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because '-WhatIf creates no directory and replaces no file'

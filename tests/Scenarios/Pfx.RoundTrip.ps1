@@ -29,7 +29,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $skip = Get-OpenSslSkip -Require:$RequireOpenSsl
 if ($skip) {
@@ -37,7 +37,7 @@ if ($skip) {
 }
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
-$pki = New-ScenarioDirectory -Parent $WorkDirectory -Name 'pki'
+$pki = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'pki').FullName
 $pfxPassword = 'IIS import p4ssword!'
 
 function Get-Sorted {
@@ -57,7 +57,7 @@ function Import-DotNetPkcs12 {
         [Parameter(Mandatory)][AllowEmptyString()][string] $Password
     )
 
-    $bytes = [System.IO.File]::ReadAllBytes($Path)
+    $bytes = Get-Content -LiteralPath $Path -AsByteStream -Raw
     $flags = [System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]::DefaultKeySet
     $loader = 'System.Security.Cryptography.X509Certificates.X509CertificateLoader' -as [type]
     if ($null -ne $loader) {
@@ -78,18 +78,18 @@ function Assert-OpenSslReadsPfx {
         [Parameter(Mandatory)][string] $Label
     )
 
-    $directory = New-ScenarioDirectory -Parent $WorkDirectory -Name ('openssl-' + [guid]::NewGuid().ToString('N'))
-    $leafOut = [System.IO.Path]::Combine($directory, 'leaf.pem')
-    $casOut = [System.IO.Path]::Combine($directory, 'cas.pem')
-    $keyOut = [System.IO.Path]::Combine($directory, 'key.pem')
+    $directory = (New-Item -ItemType Directory -Path $WorkDirectory -Name ('openssl-' + [guid]::NewGuid().ToString('N'))).FullName
+    $leafOut = Join-Path $directory 'leaf.pem'
+    $casOut = Join-Path $directory 'cas.pem'
+    $keyOut = Join-Path $directory 'key.pem'
     $null = Invoke-OpenSsl -ArgumentList (@('pkcs12', '-in', $Path, '-nokeys', '-clcerts', '-out', $leafOut) + $Flags) -Password $Password
     $null = Invoke-OpenSsl -ArgumentList (@('pkcs12', '-in', $Path, '-nokeys', '-cacerts', '-out', $casOut) + $Flags) -Password $Password
     $null = Invoke-OpenSsl -ArgumentList (@('pkcs12', '-in', $Path, '-nocerts', '-nodes', '-out', $keyOut) + $Flags) -Password $Password
-    Assert-Equal $leafThumbprint (Get-OpenSslThumbprint $leafOut) "$Label`: openssl finds the leaf"
-    Assert-Equal (Get-Sorted $chainThumbprints) (Get-Sorted (Get-PemThumbprints $casOut)) "$Label`: openssl finds the intermediate and the root"
-    Assert-Equal $leafPublicKey (Get-OpenSslPublicKey -Kind Key -Path $keyOut) "$Label`: openssl finds the leaf's key"
+    (Get-OpenSslThumbprint $leafOut) | Should -BeExactly $leafThumbprint -Because "$Label`: openssl finds the leaf"
+    (Get-Sorted (Get-PemThumbprints $casOut)) | Should -BeExactly (Get-Sorted $chainThumbprints) -Because "$Label`: openssl finds the intermediate and the root"
+    (Get-OpenSslPublicKey -Kind Key -Path $keyOut) | Should -BeExactly $leafPublicKey -Because "$Label`: openssl finds the leaf's key"
     $verify = Invoke-OpenSsl -ArgumentList @('verify', '-CAfile', $rootFile, '-untrusted', $casOut, $leafOut)
-    Assert-Match $verify ': OK' "$Label`: the chain in the PFX verifies"
+    $verify | Should -Match ': OK' -Because "$Label`: the chain in the PFX verifies"
 }
 
 # --- Apache's files, made by openssl ------------------------------------------------------------------------------------
@@ -100,43 +100,43 @@ $intermediateFile = New-OpenSslSignedCertificate -Directory $pki -Name 'intermed
 $leafFile = New-OpenSslSignedCertificate -Directory $pki -Name 'www' -Subject '/C=GB/O=Example Ltd/CN=www.example.com' -Issuer 'intermediate' -Algorithm $KeyAlgorithm -Extensions @(
     'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth',
     'subjectAltName=DNS:www.example.com', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid:always')
-$leafKeyFile = [System.IO.Path]::Combine($pki, 'www.key')
-$chainFile = [System.IO.Path]::Combine($pki, 'chain.pem')
-[System.IO.File]::WriteAllText($chainFile, [System.IO.File]::ReadAllText($intermediateFile) + [System.IO.File]::ReadAllText($rootFile))
+$leafKeyFile = Join-Path $pki 'www.key'
+$chainFile = Join-Path $pki 'chain.pem'
+Set-Content -LiteralPath $chainFile -Value ((Get-Content -LiteralPath $intermediateFile -Raw) + (Get-Content -LiteralPath $rootFile -Raw)) -NoNewline
 
 $leafThumbprint = Get-OpenSslThumbprint $leafFile
 $chainThumbprints = @((Get-OpenSslThumbprint $intermediateFile), (Get-OpenSslThumbprint $rootFile))
 $leafPublicKey = Get-OpenSslPublicKey -Kind Key -Path $leafKeyFile
-$secure = New-ScenarioSecureString $pfxPassword
+$secure = ConvertTo-SecureString -String $pfxPassword -AsPlainText -Force
 $opensslHasLegacyFlag = (Invoke-OpenSsl -ArgumentList @('version')) -notmatch '^OpenSSL 1\.'
 
 # --- Export-PemAsPfx from the files: modern, then -Legacy ---------------------------------------------------------------
 foreach ($legacy in $false, $true) {
     $label = if ($legacy) { 'legacy' } else { 'modern' }
-    $directory = New-ScenarioDirectory -Parent $WorkDirectory -Name "pfx-$label"
-    $pfxFile = [System.IO.Path]::Combine($directory, 'site.pfx')
+    $directory = (New-Item -ItemType Directory -Path $WorkDirectory -Name "pfx-$label").FullName
+    $pfxFile = Join-Path $directory 'site.pfx'
     $exported = @(Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -ChainPath $chainFile -OutFile $pfxFile -Password $secure -FriendlyName 'www.example.com (Apache)' -Legacy:$legacy)
 
-    Assert-Equal @('site.pfx') (Get-ScenarioFileNames $directory) "$label`: exactly the PFX is written (no temporary files left)"
-    Assert-FileMode $pfxFile '600' 'a PFX holds the private key'
-    Assert-Count 1 $exported "$label`: Export-PemAsPfx emits the certificate"
-    Assert-Equal $pfxFile $exported[0].PfxPath "$label`: PfxPath names the file written"
-    Assert-Equal $leafThumbprint $exported[0].Thumbprint "$label`: the certificate exported is the leaf"
-    Assert-True $exported[0].HasPrivateKey "$label`: the object still carries its key"
+    (Get-ScenarioFileNames $directory) | Should -BeExactly @('site.pfx') -Because "$label`: exactly the PFX is written (no temporary files left)"
+    if (-not $IsWindows) { Get-ScenarioFileMode $pfxFile | Should -BeExactly '600' -Because 'a PFX holds the private key' }
+    $exported | Should -HaveCount 1 -Because "$label`: Export-PemAsPfx emits the certificate"
+    $exported[0].PfxPath | Should -BeExactly $pfxFile -Because "$label`: PfxPath names the file written"
+    $exported[0].Thumbprint | Should -BeExactly $leafThumbprint -Because "$label`: the certificate exported is the leaf"
+    $exported[0].HasPrivateKey | Should -BeTrue -Because "$label`: the object still carries its key"
 
     # openssl's account of the protection, read without -legacy: nothing may need OpenSSL's legacy provider.
     $info = Invoke-OpenSsl -ArgumentList @('pkcs12', '-info', '-noout', '-in', $pfxFile) -Password $pfxPassword
     if ($legacy) {
-        Assert-Match $info 'MAC: sha1,' '-Legacy writes a SHA-1 MAC'
-        Assert-Match $info 'PKCS7 Encrypted data: pbeWithSHA1And3-KeyTripleDES-CBC' '-Legacy encrypts the certificates with 3DES'
-        Assert-Match $info 'Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC' '-Legacy encrypts the key with 3DES'
-        Assert-NotMatch $info 'AES|RC2|PBES2' '-Legacy writes nothing but 3DES (Windows Server 2016 reads nothing else)'
+        $info | Should -Match 'MAC: sha1,' -Because '-Legacy writes a SHA-1 MAC'
+        $info | Should -Match 'PKCS7 Encrypted data: pbeWithSHA1And3-KeyTripleDES-CBC' -Because '-Legacy encrypts the certificates with 3DES'
+        $info | Should -Match 'Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC' -Because '-Legacy encrypts the key with 3DES'
+        $info | Should -Not -Match 'AES|RC2|PBES2' -Because '-Legacy writes nothing but 3DES (Windows Server 2016 reads nothing else)'
     }
     else {
-        Assert-Match $info 'MAC: sha256,' 'the default MAC is HMAC-SHA256'
-        Assert-Match $info 'PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration \d+, PRF hmacWithSHA256' 'the certificates are encrypted with AES-256-CBC and PBKDF2-HMAC-SHA256'
-        Assert-Match $info 'Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration \d+, PRF hmacWithSHA256' 'the key is encrypted with AES-256-CBC and PBKDF2-HMAC-SHA256'
-        Assert-NotMatch $info 'TripleDES|RC2|sha1' 'the default writes nothing legacy'
+        $info | Should -Match 'MAC: sha256,' -Because 'the default MAC is HMAC-SHA256'
+        $info | Should -Match 'PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration \d+, PRF hmacWithSHA256' -Because 'the certificates are encrypted with AES-256-CBC and PBKDF2-HMAC-SHA256'
+        $info | Should -Match 'Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration \d+, PRF hmacWithSHA256' -Because 'the key is encrypted with AES-256-CBC and PBKDF2-HMAC-SHA256'
+        $info | Should -Not -Match 'TripleDES|RC2|sha1' -Because 'the default writes nothing legacy'
     }
 
     Assert-OpenSslReadsPfx -Path $pfxFile -Password $pfxPassword -Label "$label, openssl"
@@ -145,81 +145,97 @@ foreach ($legacy in $false, $true) {
     }
 
     $friendly = Invoke-OpenSsl -ArgumentList @('pkcs12', '-in', $pfxFile, '-nokeys', '-clcerts') -Password $pfxPassword
-    Assert-Match $friendly 'friendlyName: www\.example\.com \(Apache\)' "$label`: the friendly name Windows shows"
+    $friendly | Should -Match 'friendlyName: www\.example\.com \(Apache\)' -Because "$label`: the friendly name Windows shows"
 
     # .NET's loader, what IIS's tools use.
     $loaded = Import-DotNetPkcs12 -Path $pfxFile -Password $pfxPassword
-    Assert-Count 3 $loaded "$label`: .NET finds the leaf, the intermediate and the root"
+    $loaded | Should -HaveCount 3 -Because "$label`: .NET finds the leaf, the intermediate and the root"
     $withKey = @($loaded | Where-Object { $_.HasPrivateKey })
-    Assert-Count 1 $withKey "$label`: .NET finds one certificate with a private key"
-    Assert-Equal $leafThumbprint $withKey[0].Thumbprint "$label`: .NET finds the key with the leaf"
-    Assert-Equal (Get-Sorted (@($leafThumbprint) + $chainThumbprints)) (Get-Sorted @($loaded | ForEach-Object { $_.Thumbprint })) "$label`: .NET finds the chain"
+    $withKey | Should -HaveCount 1 -Because "$label`: .NET finds one certificate with a private key"
+    $withKey[0].Thumbprint | Should -BeExactly $leafThumbprint -Because "$label`: .NET finds the key with the leaf"
+    (Get-Sorted @($loaded | ForEach-Object { $_.Thumbprint })) | Should -BeExactly (Get-Sorted (@($leafThumbprint) + $chainThumbprints)) -Because "$label`: .NET finds the chain"
 
     # And back to PEM with Import-PfxAsPem: the files the PFX was made from.
-    $back = [System.IO.Path]::Combine($directory, 'back')
+    $back = Join-Path $directory 'back'
     $reimported = @(Import-PfxAsPem -LiteralPath $pfxFile -Password $secure -OutputDirectory $back)
-    Assert-Count 1 $reimported "$label`: Import-PfxAsPem reads the PFX back"
-    Assert-Equal $leafThumbprint (Get-OpenSslThumbprint ([System.IO.Path]::Combine($back, 'cert.pem'))) "$label`: cert.pem is the original leaf"
-    Assert-Equal $chainThumbprints (Get-PemThumbprints ([System.IO.Path]::Combine($back, 'chain.pem'))) "$label`: chain.pem is the original chain, leaf to root"
-    Assert-Equal $leafPublicKey (Get-OpenSslPublicKey -Kind Key -Path ([System.IO.Path]::Combine($back, 'key.pem'))) "$label`: key.pem is the original key, unencrypted"
+    $reimported | Should -HaveCount 1 -Because "$label`: Import-PfxAsPem reads the PFX back"
+    (Get-OpenSslThumbprint (Join-Path $back 'cert.pem')) | Should -BeExactly $leafThumbprint -Because "$label`: cert.pem is the original leaf"
+    (Get-PemThumbprints (Join-Path $back 'chain.pem')) | Should -BeExactly $chainThumbprints -Because "$label`: chain.pem is the original chain, leaf to root"
+    (Get-OpenSslPublicKey -Kind Key -Path (Join-Path $back 'key.pem')) | Should -BeExactly $leafPublicKey -Because "$label`: key.pem is the original key, unencrypted"
 }
 
 # --- The pipeline: Import-PfxAsPem | Export-PemAsPfx, with a Unicode plain-text password --------------------------------
 $unicodePassword = 'pässwörd 密码 🔑'
-$pipelineFile = [System.IO.Path]::Combine($WorkDirectory, 'pipeline.pfx')
-$modernFile = [System.IO.Path]::Combine($WorkDirectory, 'pfx-modern', 'site.pfx')
+$pipelineFile = Join-Path $WorkDirectory 'pipeline.pfx'
+$modernFile = Join-Path $WorkDirectory 'pfx-modern' 'site.pfx'
 $piped = @(Import-PfxAsPem -LiteralPath $modernFile -Password $secure | Export-PemAsPfx -OutFile $pipelineFile -PlainTextPassword $unicodePassword)
-Assert-Count 1 $piped 'the piped certificate is exported'
-Assert-Equal $pipelineFile $piped[0].PfxPath 'PfxPath names the new file'
+$piped | Should -HaveCount 1 -Because 'the piped certificate is exported'
+$piped[0].PfxPath | Should -BeExactly $pipelineFile -Because 'PfxPath names the new file'
 Assert-OpenSslReadsPfx -Path $pipelineFile -Password $unicodePassword -Label 'pipeline, Unicode password'
 $loadedUnicode = Import-DotNetPkcs12 -Path $pipelineFile -Password $unicodePassword
-Assert-Equal $leafThumbprint @($loadedUnicode | Where-Object { $_.HasPrivateKey })[0].Thumbprint '.NET opens the PFX with the Unicode password'
+@($loadedUnicode | Where-Object { $_.HasPrivateKey })[0].Thumbprint | Should -BeExactly $leafThumbprint -Because '.NET opens the PFX with the Unicode password'
 $again = @(Import-PfxAsPem -LiteralPath $pipelineFile -PlainTextPassword $unicodePassword)
-Assert-Equal $chainThumbprints @($again[0].Chain | ForEach-Object { $_.Thumbprint }) 'the chain survives the pipeline'
+@($again[0].Chain | ForEach-Object { $_.Thumbprint }) | Should -BeExactly $chainThumbprints -Because 'the chain survives the pipeline'
 
 # --- Files: no overwrite without -Force, -WhatIf ------------------------------------------------------------------------
 $before = Get-DirectorySnapshot $WorkDirectory
-$exists = Assert-ErrorId { Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -OutFile $pipelineFile -Password $secure } 'OutputFileExists' -Category ResourceExists
-Assert-Count 0 $exists.Output 'nothing is emitted when the PFX exists'
-$whatIf = Assert-NoError { Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -OutFile ([System.IO.Path]::Combine($WorkDirectory, 'whatif.pfx')) -Password $secure -WhatIf }
-Assert-Count 0 $whatIf 'Export-PemAsPfx -WhatIf emits nothing'
-$whatIfForce = Assert-NoError { Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -OutFile $pipelineFile -Password $secure -Force -WhatIf }
-Assert-Count 0 $whatIfForce 'Export-PemAsPfx -Force -WhatIf emits nothing'
-Assert-DirectoryUnchanged $before $WorkDirectory 'an existing PFX is kept without -Force, and -WhatIf writes nothing'
+$exists = Invoke-ScenarioCommand { Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -OutFile $pipelineFile -Password $secure }
+$exists.Errors | Should -HaveCount 1
+$exists.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'OutputFileExists,*'
+$exists.Errors[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+$exists.Output | Should -HaveCount 0 -Because 'nothing is emitted when the PFX exists'
+$whatIf = @(Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -OutFile (Join-Path $WorkDirectory 'whatif.pfx') -Password $secure -WhatIf)
+$whatIf | Should -HaveCount 0 -Because 'Export-PemAsPfx -WhatIf emits nothing'
+$whatIfForce = @(Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -OutFile $pipelineFile -Password $secure -Force -WhatIf)
+$whatIfForce | Should -HaveCount 0 -Because 'Export-PemAsPfx -Force -WhatIf emits nothing'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'an existing PFX is kept without -Force, and -WhatIf writes nothing'
 
 $forced = @(Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -ChainPath $chainFile -OutFile $pipelineFile -Password $secure -Force)
-Assert-Count 1 $forced 'with -Force the PFX is replaced'
+$forced | Should -HaveCount 1 -Because 'with -Force the PFX is replaced'
 Assert-OpenSslReadsPfx -Path $pipelineFile -Password $pfxPassword -Label 'replaced with -Force'
 
 # --- A relative -OutFile is taken from the PowerShell location ----------------------------------------------------------
 $relativeName = 'relative-' + [guid]::NewGuid().ToString('N') + '.pfx'
-Enter-ScenarioLocation $WorkDirectory
+Push-Location -LiteralPath $WorkDirectory
 try {
-    $relative = @(Export-PemAsPfx -CertificatePath ([System.IO.Path]::Combine('pki', 'www.crt')) -KeyPath ([System.IO.Path]::Combine('pki', 'www.key')) -OutFile $relativeName -Password $secure)
+    $relative = @(Export-PemAsPfx -CertificatePath (Join-Path 'pki' 'www.crt') -KeyPath (Join-Path 'pki' 'www.key') -OutFile $relativeName -Password $secure)
 }
 finally {
-    Exit-ScenarioLocation
+    Pop-Location
 }
 
-Assert-Equal ([System.IO.Path]::Combine($WorkDirectory, $relativeName)) $relative[0].PfxPath 'a relative -OutFile (and relative PEM paths) are resolved against the PowerShell location'
-Assert-FileExists ([System.IO.Path]::Combine($WorkDirectory, $relativeName))
+$relative[0].PfxPath | Should -BeExactly (Join-Path $WorkDirectory $relativeName) -Because 'a relative -OutFile (and relative PEM paths) are resolved against the PowerShell location'
+Test-Path -LiteralPath (Join-Path $WorkDirectory $relativeName) -PathType Leaf | Should -BeTrue -Because 'the command should have written it'
 if ([System.Environment]::CurrentDirectory -ne $WorkDirectory) {
-    Assert-FileMissing ([System.IO.Path]::Combine([System.Environment]::CurrentDirectory, $relativeName)) 'not against the process directory'
+    Test-Path -LiteralPath ((Join-Path ([System.Environment]::CurrentDirectory) $relativeName)) | Should -BeFalse -Because 'not against the process directory'
 }
 
 # --- Inputs that cannot make a PFX --------------------------------------------------------------------------------------
 $before = Get-DirectorySnapshot $WorkDirectory
-$otherKey = [System.IO.Path]::Combine($pki, 'intermediate.key')
-$mismatch = Assert-ErrorId { Export-PemAsPfx -CertificatePath $leafFile -KeyPath $otherKey -OutFile ([System.IO.Path]::Combine($WorkDirectory, 'mismatch.pfx')) -Password $secure } 'CertificateKeyMismatch' -Category SecurityError
-Assert-Count 0 $mismatch.Output 'no PFX with another certificate''s key'
-$keyless = Assert-ErrorId { Import-CertFile -Path $leafFile | Export-PemAsPfx -OutFile ([System.IO.Path]::Combine($WorkDirectory, 'keyless.pfx')) -Password $secure } 'CertificateHasNoPrivateKey'
-Assert-Count 0 $keyless.Output 'no PFX for a certificate without its key'
-Assert-DirectoryUnchanged $before $WorkDirectory 'refused inputs write nothing'
+$otherKey = Join-Path $pki 'intermediate.key'
+$mismatch = Invoke-ScenarioCommand { Export-PemAsPfx -CertificatePath $leafFile -KeyPath $otherKey -OutFile (Join-Path $WorkDirectory 'mismatch.pfx') -Password $secure }
+$mismatch.Errors | Should -HaveCount 1
+$mismatch.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CertificateKeyMismatch,*'
+$mismatch.Errors[0].CategoryInfo.Category | Should -Be 'SecurityError'
+$mismatch.Output | Should -HaveCount 0 -Because 'no PFX with another certificate''s key'
+$keyless = Invoke-ScenarioCommand { Import-CertFile -Path $leafFile | Export-PemAsPfx -OutFile (Join-Path $WorkDirectory 'keyless.pfx') -Password $secure }
+$keyless.Errors | Should -HaveCount 1
+$keyless.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'CertificateHasNoPrivateKey,*'
+$keyless.Output | Should -HaveCount 0 -Because 'no PFX for a certificate without its key'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'refused inputs write nothing'
 
 # --- Password rules ------------------------------------------------------------------------------------------------------
 $before = Get-DirectorySnapshot $WorkDirectory
-$missing = Assert-ErrorId { Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -OutFile ([System.IO.Path]::Combine($WorkDirectory, 'nopassword.pfx')) } 'PfxPasswordMissing' -Category InvalidArgument -Terminating
-Assert-Count 0 $missing.Output 'no PFX without a password'
-$conflict = Assert-ErrorId { Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -OutFile ([System.IO.Path]::Combine($WorkDirectory, 'twopasswords.pfx')) -Password $secure -PlainTextPassword $pfxPassword } 'PasswordParameterConflict' -Category InvalidArgument -Terminating
-Assert-Count 0 $conflict.Output 'no PFX with two passwords'
-Assert-DirectoryUnchanged $before $WorkDirectory 'refused passwords write nothing'
+$missing = Invoke-ScenarioCommand { Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -OutFile (Join-Path $WorkDirectory 'nopassword.pfx') }
+$missing.Errors | Should -HaveCount 1
+$missing.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PfxPasswordMissing,*'
+$missing.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+$missing.Terminating | Should -Not -BeNullOrEmpty -Because 'PfxPasswordMissing stops the command (a terminating error)'
+$missing.Output | Should -HaveCount 0 -Because 'no PFX without a password'
+$conflict = Invoke-ScenarioCommand { Export-PemAsPfx -CertificatePath $leafFile -KeyPath $leafKeyFile -OutFile (Join-Path $WorkDirectory 'twopasswords.pfx') -Password $secure -PlainTextPassword $pfxPassword }
+$conflict.Errors | Should -HaveCount 1
+$conflict.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'PasswordParameterConflict,*'
+$conflict.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+$conflict.Terminating | Should -Not -BeNullOrEmpty -Because 'PasswordParameterConflict stops the command (a terminating error)'
+$conflict.Output | Should -HaveCount 0 -Because 'no PFX with two passwords'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'refused passwords write nothing'

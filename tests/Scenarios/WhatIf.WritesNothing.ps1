@@ -17,30 +17,30 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $WorkDirectory = Initialize-ScenarioDirectory $WorkDirectory
-$existing = New-ScenarioDirectory -Parent $WorkDirectory -Name 'existing'
-[System.IO.File]::WriteAllText([System.IO.Path]::Combine($existing, 'cert.pem'), "an existing certificate file`n")
-[System.IO.File]::WriteAllText([System.IO.Path]::Combine($existing, 'www.example.com.key'), "an existing key file`n")
+$existing = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'existing').FullName
+Set-Content -LiteralPath (Join-Path $existing 'cert.pem') -Value "an existing certificate file`n" -NoNewline
+Set-Content -LiteralPath (Join-Path $existing 'www.example.com.key') -Value "an existing key file`n" -NoNewline
 $certificate = New-CertRequest -CommonName 'www.example.com' -KeyAlgorithm ECDSA -SelfSign
-$newDirectory = [System.IO.Path]::Combine($WorkDirectory, 'new')
+$newDirectory = Join-Path $WorkDirectory 'new'
 $before = Get-DirectorySnapshot $WorkDirectory
 
-$request = Assert-NoError { New-CertRequest -CommonName 'www.example.com' -KeyAlgorithm ECDSA -OutputDirectory $newDirectory -WhatIf }
-Assert-Count 0 $request 'New-CertRequest -WhatIf emits nothing'
-Assert-DirectoryUnchanged $before $WorkDirectory 'New-CertRequest -WhatIf writes nothing and creates no directory'
+$request = @(New-CertRequest -CommonName 'www.example.com' -KeyAlgorithm ECDSA -OutputDirectory $newDirectory -WhatIf)
+$request | Should -HaveCount 0 -Because 'New-CertRequest -WhatIf emits nothing'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'New-CertRequest -WhatIf writes nothing and creates no directory'
 
-$selfSigned = Assert-NoError { New-CertRequest -CommonName 'www.example.com' -KeyAlgorithm ECDSA -SelfSign -OutputDirectory $newDirectory -WhatIf }
-Assert-Count 0 $selfSigned 'New-CertRequest -SelfSign -WhatIf emits nothing'
-Assert-DirectoryUnchanged $before $WorkDirectory 'New-CertRequest -SelfSign -WhatIf writes nothing'
+$selfSigned = @(New-CertRequest -CommonName 'www.example.com' -KeyAlgorithm ECDSA -SelfSign -OutputDirectory $newDirectory -WhatIf)
+$selfSigned | Should -HaveCount 0 -Because 'New-CertRequest -SelfSign -WhatIf emits nothing'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'New-CertRequest -SelfSign -WhatIf writes nothing'
 
-$export = Assert-NoError { $certificate | Export-CertPem -OutputDirectory $newDirectory -WhatIf }
-Assert-Count 0 $export 'Export-CertPem -WhatIf emits nothing'
-Assert-DirectoryUnchanged $before $WorkDirectory 'Export-CertPem -WhatIf writes nothing'
+$export = @($certificate | Export-CertPem -OutputDirectory $newDirectory -WhatIf)
+$export | Should -HaveCount 0 -Because 'Export-CertPem -WhatIf emits nothing'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'Export-CertPem -WhatIf writes nothing'
 
-$forcedExport = Assert-NoError { $certificate | Export-CertPem -OutputDirectory $existing -Force -WhatIf }
-Assert-Count 0 $forcedExport 'Export-CertPem -Force -WhatIf emits nothing'
-$forcedRequest = Assert-NoError { New-CertRequest -CommonName 'www.example.com' -KeyAlgorithm ECDSA -OutputDirectory $existing -Force -WhatIf }
-Assert-Count 0 $forcedRequest 'New-CertRequest -Force -WhatIf emits nothing'
-Assert-DirectoryUnchanged $before $WorkDirectory '-WhatIf with -Force replaces nothing'
+$forcedExport = @($certificate | Export-CertPem -OutputDirectory $existing -Force -WhatIf)
+$forcedExport | Should -HaveCount 0 -Because 'Export-CertPem -Force -WhatIf emits nothing'
+$forcedRequest = @(New-CertRequest -CommonName 'www.example.com' -KeyAlgorithm ECDSA -OutputDirectory $existing -Force -WhatIf)
+$forcedRequest | Should -HaveCount 0 -Because 'New-CertRequest -Force -WhatIf emits nothing'
+Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because '-WhatIf with -Force replaces nothing'

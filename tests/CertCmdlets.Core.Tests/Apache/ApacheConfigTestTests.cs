@@ -19,13 +19,10 @@ namespace CertCmdlets.Core.Tests.Apache
     /// is refused before any change; a change httpd rejects is rolled back byte for byte.
     /// </summary>
     /// <remarks>
-    /// Which corpus trees pass the configuration test before any change: none as shipped (no MPM, no
-    /// authz_core - the trees are trimmed - and envvars' /var/lock/apache2 does not exist). With Debian's default
-    /// module set and private run/lock/log directories (<see cref="ApacheKit.DebianInstance"/>): default_vhost
-    /// passes; multiple_vhosts and augeas_vhosts fail (mods-enabled/dav_svn.load loads mod_dav_svn, which is in
-    /// libapache2-mod-svn, not apache2; multiple_vhosts also uses &lt;Macro&gt; without mod_macro); multi_vhosts
-    /// fails (RewriteEngine without mod_rewrite). multiple_vhosts passes once dav_svn/authz_svn are disabled and
-    /// mod_macro enabled (<see cref="MultipleVhostsInstance"/>).
+    /// The trees are the repository's (tests/ApacheConfigs/debian), made runnable by <see cref="ApacheKit.DebianInstance"/>
+    /// (Debian's default module set and private run/lock/log directories): debian/minimal passes the configuration
+    /// test; debian/sites passes it too (mod_macro and mod_rewrite enabled) until mod_ssl is loaded, which wakes its
+    /// dormant &lt;IfModule mod_ssl.c&gt; site legacy.sites.test, whose certificate file does not exist.
     /// </remarks>
     public sealed class ApacheConfigTestTests : IDisposable
     {
@@ -41,11 +38,11 @@ namespace CertCmdlets.Core.Tests.Apache
         [InlineData("Old")]
         public void DefaultVhost_PassesTheConfigurationTestBeforeAndAfterSetSslAndRedirect(string profile)
         {
-            string apache2 = ApacheKit.DebianInstance(_temp.Path, "default_vhost");
+            string apache2 = ApacheKit.DebianInstance(_temp.Path, "debian/minimal");
             string main = Path.Combine(apache2, "apache2.conf");
             ApacheTestRun before = ApacheHttpd.ConfigTest(apache2, main);
             Assert.True(before.Ok, before.ToString());
-            string serverName = SitesFileName("debian_apache_2_4/default_vhost");
+            const string serverName = "default.minimal.test";
             CertificateInfo certificate = ApacheKit.Certificate(Certificates, serverName);
             ApacheSslOptions ssl = SslOptions(apache2, serverName, certificate);
             ssl.TlsProfile = profile;
@@ -73,7 +70,7 @@ namespace CertCmdlets.Core.Tests.Apache
         public static TheoryData<string> FailingFiles()
         {
             var data = new TheoryData<string>();
-            foreach (string file in ApacheCorpus.AllFiles().Where(f => f.StartsWith("single-files-failing/", StringComparison.Ordinal)))
+            foreach (string file in ApacheCorpus.FailingFiles())
             {
                 data.Add(file);
             }
@@ -85,7 +82,7 @@ namespace CertCmdlets.Core.Tests.Apache
         [MemberData(nameof(FailingFiles))]
         public void ConfigurationThatAlreadyFails_IsRefusedBeforeAnyChange(string failing)
         {
-            string apache2 = ApacheKit.DebianInstance(_temp.Path, "default_vhost");
+            string apache2 = ApacheKit.DebianInstance(_temp.Path, "debian/minimal");
             File.Copy(ApacheCorpus.PathOf(failing), Path.Combine(apache2, "sites-enabled", Path.GetFileName(failing)));
             ApacheTestRun httpd = ApacheHttpd.ConfigTest(apache2, Path.Combine(apache2, "apache2.conf"));
             Assert.False(httpd.Ok, failing + " no longer fails httpd's configuration test: " + httpd);
@@ -102,21 +99,21 @@ namespace CertCmdlets.Core.Tests.Apache
         [ApacheFact]
         public void ChangeThatHttpdRejects_IsRolledBackByteForByte()
         {
-            // Loading mod_ssl wakes multiple_vhosts' dormant <IfModule mod_ssl.c> sites (default-ssl.conf...), whose
-            // SSLCertificateFile /etc/apache2/certs/certbot-cert_5.pem does not exist: httpd rejects the result.
-            string apache2 = MultipleVhostsInstance();
+            // Loading mod_ssl wakes debian/sites' dormant <IfModule mod_ssl.c> site legacy.sites.test, whose
+            // SSLCertificateFile does not exist: httpd rejects the result.
+            string apache2 = SitesInstance();
             string main = Path.Combine(apache2, "apache2.conf");
             ApacheTestRun httpdBefore = ApacheHttpd.ConfigTest(apache2, main);
             Assert.True(httpdBefore.Ok, httpdBefore.ToString());
             TreeSnapshot before = TreeSnapshot.Take(apache2);
-            CertificateInfo certificate = ApacheKit.Certificate(Certificates, "certbot.demo", "www.certbot.demo");
+            CertificateInfo certificate = ApacheKit.Certificate(Certificates, "shop.sites.test", "www.shop.sites.test");
 
-            CertCmdletsException error = CoreAssert.Throws("ApacheConfigTestFailed", () => ApacheConfigurator.SetSsl(SslOptions(apache2, "certbot.demo", certificate), ApacheKit.Yes, new RecordingLog()));
+            CertCmdletsException error = CoreAssert.Throws("ApacheConfigTestFailed", () => ApacheConfigurator.SetSsl(SslOptions(apache2, "shop.sites.test", certificate), ApacheKit.Yes, new RecordingLog()));
 
             Assert.Contains("SSLCertificateFile", error.Message, StringComparison.Ordinal);
             Assert.Contains("restored", error.Message, StringComparison.Ordinal);
             Assert.Empty(before.Differences(TreeSnapshot.Take(apache2)));
-            Assert.False(File.Exists(Path.Combine(apache2, "sites-available", "certbot.demo-ssl.conf")));
+            Assert.False(File.Exists(Path.Combine(apache2, "sites-available", "shop.sites.test-ssl.conf")));
             Assert.False(Directory.Exists(Path.Combine(apache2, TreeSnapshot.BackupDirectoryName)), "A rolled-back change left its backups behind.");
             ApacheTestRun httpdAfter = ApacheHttpd.ConfigTest(apache2, main);
             Assert.True(httpdAfter.Ok, httpdAfter.ToString());
@@ -125,13 +122,13 @@ namespace CertCmdlets.Core.Tests.Apache
         [ApacheFact]
         public void ChangeThatHttpdRejects_RollbackKeepsALinkTheEditWentThrough()
         {
-            // duplicate.example.com's :443 VirtualHost is read through sites-enabled/duplicatehttps.conf, a link to
-            // ../sites-available/duplicatehttps.conf. After the rollback that link must still be a link.
-            string apache2 = MultipleVhostsInstance();
+            // secure.sites.test's :443 VirtualHost is read through sites-enabled/secure.conf, a link to
+            // ../sites-available/secure.conf. After the rollback that link must still be a link.
+            string apache2 = SitesInstance();
             TreeSnapshot before = TreeSnapshot.Take(apache2);
-            CertificateInfo certificate = ApacheKit.Certificate(Certificates, "duplicate.example.com");
+            CertificateInfo certificate = ApacheKit.Certificate(Certificates, "secure.sites.test");
 
-            CoreAssert.Throws("ApacheConfigTestFailed", () => ApacheConfigurator.SetSsl(SslOptions(apache2, "duplicate.example.com", certificate), ApacheKit.Yes, new RecordingLog()));
+            CoreAssert.Throws("ApacheConfigTestFailed", () => ApacheConfigurator.SetSsl(SslOptions(apache2, "secure.sites.test", certificate), ApacheKit.Yes, new RecordingLog()));
 
             IReadOnlyList<string> differences = before.Differences(TreeSnapshot.Take(apache2));
             Assert.True(differences.Count == 0, "The rollback did not restore the tree:" + Environment.NewLine + string.Join(Environment.NewLine, differences));
@@ -184,7 +181,7 @@ namespace CertCmdlets.Core.Tests.Apache
         {
             // The instance's envvars point APACHE_LOCK_DIR into the temporary directory; the editor's own envvars
             // reader must hand that to httpd, or "Invalid Mutex directory" fails the test.
-            string apache2 = ApacheKit.DebianInstance(_temp.Path, "default_vhost");
+            string apache2 = ApacheKit.DebianInstance(_temp.Path, "debian/minimal");
             string envvars = File.ReadAllText(Path.Combine(apache2, "envvars"));
             Assert.Contains("export APACHE_LOCK_DIR=" + Path.Combine(_temp.Path, "var", "lock"), envvars, StringComparison.Ordinal);
             CertificateInfo certificate = ApacheKit.Certificate(Certificates, "www.example.com");
@@ -339,18 +336,8 @@ namespace CertCmdlets.Core.Tests.Apache
             }
         }
 
-        /// <summary>multiple_vhosts with dav_svn and authz_svn disabled (libapache2-mod-svn is not installed) and mod_macro enabled (apache2 ships it).</summary>
-        private string MultipleVhostsInstance()
-        {
-            string apache2 = ApacheKit.DebianInstance(_temp.Path, "multiple_vhosts");
-            foreach (string module in new[] { "dav_svn.load", "dav_svn.conf", "authz_svn.load" })
-            {
-                File.Delete(Path.Combine(apache2, "mods-enabled", module));
-            }
-
-            File.CreateSymbolicLink(Path.Combine(apache2, "mods-enabled", "macro.load"), "../mods-available/macro.load");
-            return apache2;
-        }
+        /// <summary>debian/sites as a private instance (its tree enables mod_macro and mod_rewrite, which apache2 ships).</summary>
+        private string SitesInstance() => ApacheKit.DebianInstance(_temp.Path, "debian/sites");
 
         /// <summary>A one-file private httpd: MPM and authz_core from Debian's module directory, no mod_ssl yet.</summary>
         private static string SingleFileInstance(string root, string serverName)
@@ -382,9 +369,5 @@ namespace CertCmdlets.Core.Tests.Apache
 
         private static ApacheRedirectOptions RedirectOptions(string apache2, string serverName) =>
             new ApacheRedirectOptions { ConfigPath = apache2, ServerRoot = apache2, ServerName = serverName, HttpdPath = ApacheHttpd.Executable };
-
-        /// <summary>The name a corpus tree's "sites" file gives its first site ("sites-available/000-default.conf, default.com").</summary>
-        private static string SitesFileName(string tree) =>
-            File.ReadAllLines(ApacheCorpus.PathOf(tree + "/sites")).Select(l => l.Split(',', StringSplitOptions.TrimEntries)).First(p => p.Length == 2 && p[1].Length > 0)[1];
     }
 }

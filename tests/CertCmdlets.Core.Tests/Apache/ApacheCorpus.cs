@@ -8,42 +8,80 @@ using System.Text.RegularExpressions;
 namespace CertCmdlets.Core.Tests.Apache
 {
     /// <summary>
-    /// The shared Apache configuration corpus (shared/apache-corpus beside the checkout), read-only: tests copy a
-    /// tree under a temporary directory before touching it.
+    /// The Apache configurations the tests read, gathered once per test run into one read-only folder (tests copy a
+    /// tree before touching it), laid out as:
+    /// <list type="bullet">
+    /// <item><c>passing/</c>, <c>failing/</c>, <c>complex/</c>, <c>debian/minimal</c>, <c>debian/sites</c>: the repository's
+    /// own files (tests/ApacheConfigs), plus the single files <see cref="ApacheLayouts"/> generates into passing/;</item>
+    /// <item><c>debian/package</c>: the installed apache2 package's own /etc/apache2, when apache2 is installed;</item>
+    /// <item><c>redhat/</c>, <c>gentoo/</c>: the layouts <see cref="ApacheLayouts"/> writes;</item>
+    /// <item><c>shared/</c>: the shared corpus (shared/apache-corpus beside the clone), only when it is there. It adds
+    /// cases and is never required.</item>
+    /// </list>
     /// </summary>
     /// <remarks>
-    /// The corpus's symbolic links (sites-enabled/x.conf -> ../sites-available/x.conf) may be stored the way git
-    /// stores a link on a file system without links: a small regular file whose whole content is the target.
-    /// <see cref="CopyTree"/> copies a real link as a link and turns such a placeholder back into the relative
-    /// link it stands for, so the copy is the Debian tree the corpus describes.
+    /// Symbolic links (sites-enabled/x.conf -> ../sites-available/x.conf) may be stored the way git stores a link on a
+    /// file system without links: a small regular file whose whole content is the target. <see cref="CopyTree"/>
+    /// copies a real link as a link and turns such a placeholder back into the relative link it stands for.
     /// </remarks>
     public static class ApacheCorpus
     {
-        private static readonly Lazy<string> s_root = new Lazy<string>(Locate);
+        /// <summary>The files broken on purpose (a &lt;VirtualHost&gt; never closed, kept where httpd never reads them).</summary>
+        public static readonly IReadOnlyCollection<string> BrokenOnPurpose = new[] { "unclosed-virtualhost.conf", "bad_conf_file.conf" };
 
-        /// <summary>The corpus directory; throws with the places searched when it cannot be found.</summary>
+        /// <summary>The installed apache2 package's configuration, copied into debian/package.</summary>
+        public const string PackageConfiguration = "/etc/apache2";
+
+        private static readonly Lazy<string> s_root = new Lazy<string>(Gather);
+
+        private static readonly Lazy<string?> s_shared = new Lazy<string?>(LocateShared);
+
+        /// <summary>The gathered folder (made on first use, removed when the test process ends).</summary>
         public static string Root => s_root.Value;
+
+        /// <summary>The shared corpus folder when it is beside the clone, else null.</summary>
+        public static string? Shared => s_shared.Value;
+
+        /// <summary>True when debian/package (a copy of the installed /etc/apache2) is part of the corpus.</summary>
+        public static bool HasPackageTree => Directory.Exists(PathOf("debian/package/apache2"));
 
         public static string PathOf(string relative) => Path.Combine(Root, relative);
 
         /// <summary>UTF-8 without a BOM, throwing on invalid bytes, the way these tests read the corpus.</summary>
         public static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-        /// <summary>Every regular file of the corpus (relative paths, '/' separated, sorted), placeholders included.</summary>
+        /// <summary>Every regular file (relative paths, '/' separated, sorted); links are not files of their own, READMEs are no configuration.</summary>
         public static IReadOnlyList<string> AllFiles() =>
             Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
-                .Where(f => new FileInfo(f).LinkTarget is null)
+                .Where(f => new FileInfo(f).LinkTarget is null && Path.GetFileName(f) != "README.md")
                 .Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/'))
                 .OrderBy(f => f, StringComparer.Ordinal)
                 .ToList();
 
-        /// <summary>The Debian trees (debian_apache_2_4/NAME), each holding an apache2/ directory.</summary>
-        public static IReadOnlyList<string> DebianTrees() =>
-            Directory.EnumerateDirectories(Path.Combine(Root, "debian_apache_2_4"))
-                .Where(d => File.Exists(Path.Combine(d, "apache2", "apache2.conf")))
-                .Select(d => Path.GetFileName(d))
-                .OrderBy(d => d, StringComparer.Ordinal)
-                .ToList();
+        /// <summary>True for a single file httpd rejects (failing/, and the shared corpus's single-files-failing/).</summary>
+        public static bool IsFailing(string relative) =>
+            relative.StartsWith("failing/", StringComparison.Ordinal) || relative.StartsWith("shared/single-files-failing/", StringComparison.Ordinal);
+
+        /// <summary>The single files httpd rejects.</summary>
+        public static IReadOnlyList<string> FailingFiles() => AllFiles().Where(IsFailing).ToList();
+
+        /// <summary>The Debian trees (relative folders each holding apache2/apache2.conf): ours, the package's, the shared corpus's.</summary>
+        public static IReadOnlyList<string> DebianTrees()
+        {
+            var trees = new List<string>();
+            foreach (string parent in new[] { "debian", "shared/debian_apache_2_4" })
+            {
+                string full = PathOf(parent);
+                if (Directory.Exists(full))
+                {
+                    trees.AddRange(Directory.EnumerateDirectories(full)
+                        .Where(d => File.Exists(Path.Combine(d, "apache2", "apache2.conf")))
+                        .Select(d => parent + "/" + Path.GetFileName(d)));
+                }
+            }
+
+            return trees.OrderBy(t => t, StringComparer.Ordinal).ToList();
+        }
 
         /// <summary>The link target a corpus file stands for, or null when it is an ordinary file.</summary>
         public static string? PlaceholderTarget(string path)
@@ -77,7 +115,7 @@ namespace CertCmdlets.Core.Tests.Apache
         /// <summary>ServerName values of a Debian tree's enabled configuration (apache2.conf and sites-enabled), macros' $parameters left out.</summary>
         public static IReadOnlyList<string> EnabledServerNames(string debianTree)
         {
-            string apache2 = Path.Combine(Root, "debian_apache_2_4", debianTree, "apache2");
+            string apache2 = Path.Combine(PathOf(debianTree), "apache2");
             var files = new List<string> { Path.Combine(apache2, "apache2.conf") };
             string enabled = Path.Combine(apache2, "sites-enabled");
             if (Directory.Exists(enabled))
@@ -147,29 +185,70 @@ namespace CertCmdlets.Core.Tests.Apache
             }
         }
 
-        private static string Locate()
+        /// <summary>
+        /// Gathers the corpus into a new folder under the temporary directory: the repository's files, the generated
+        /// layouts, the installed package's tree and the shared corpus when they exist. Removed at process exit.
+        /// </summary>
+        private static string Gather()
         {
-            var searched = new List<string>();
+            string root = Path.Combine(Path.GetTempPath(), "certcmdlets-apache-corpus", Guid.NewGuid().ToString("N"));
+            Copy(RepositoryConfigs(), root);
+            ApacheLayouts.WriteGeneratedSingleFiles(Path.Combine(root, "passing"));
+            ApacheLayouts.WriteRedHat(Path.Combine(root, "redhat"));
+            ApacheLayouts.WriteGentoo(Path.Combine(root, "gentoo"));
+            if (File.Exists(Path.Combine(PackageConfiguration, "apache2.conf")))
+            {
+                Copy(PackageConfiguration, Path.Combine(root, "debian", "package", "apache2"));
+            }
+
+            if (Shared is not null)
+            {
+                Copy(Shared, Path.Combine(root, "shared"));
+            }
+
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try
+                {
+                    Directory.Delete(root, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            };
+            return root;
+        }
+
+        /// <summary>tests/ApacheConfigs of the checkout these tests were built from.</summary>
+        private static string RepositoryConfigs()
+        {
             for (DirectoryInfo? directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
             {
-                var candidates = new List<string> { Path.Combine(directory.FullName, "shared", "apache-corpus") };
                 if (File.Exists(Path.Combine(directory.FullName, "CertCmdlets.sln")))
                 {
-                    // The repository root: in CI a fresh clone with shared/ beside it.
-                    candidates.Insert(0, Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "apache-corpus")));
-                }
-
-                foreach (string candidate in candidates)
-                {
-                    searched.Add(candidate);
-                    if (File.Exists(Path.Combine(candidate, "README.md")) && Directory.Exists(Path.Combine(candidate, "debian_apache_2_4")))
-                    {
-                        return candidate;
-                    }
+                    return Path.Combine(directory.FullName, "tests", "ApacheConfigs");
                 }
             }
 
-            throw new InvalidOperationException("The Apache corpus (shared/apache-corpus) was not found beside the checkout. Searched: " + string.Join(", ", searched));
+            throw new InvalidOperationException("The checkout (CertCmdlets.sln) was not found above " + AppContext.BaseDirectory);
+        }
+
+        /// <summary>shared/apache-corpus beside the checkout (the repository root's parent), or null: it is optional.</summary>
+        private static string? LocateShared()
+        {
+            for (DirectoryInfo? directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "CertCmdlets.sln")))
+                {
+                    string candidate = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "apache-corpus"));
+                    return File.Exists(Path.Combine(candidate, "README.md")) && Directory.Exists(Path.Combine(candidate, "debian_apache_2_4")) ? candidate : null;
+                }
+            }
+
+            return null;
         }
     }
 

@@ -90,13 +90,14 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         /// <summary>
-        /// A private instance of corpus tree <paramref name="tree"/> that Debian's httpd can test: the copy, plus Debian's
-        /// own mods-available files the trimmed tree lacks, the modules a fresh Debian install enables, and envvars
-        /// pointing the run, lock and log directories into the temporary directory. Returns the apache2 directory.
+        /// A private instance of corpus Debian tree <paramref name="tree"/> ("debian/minimal"...) that Debian's httpd can
+        /// test: the copy, plus Debian's own mods-available files the trimmed tree lacks, the modules a fresh Debian
+        /// install enables, and envvars pointing the run, lock and log directories into the temporary directory.
+        /// Returns the apache2 directory.
         /// </summary>
         public static string DebianInstance(string root, string tree)
         {
-            string copy = ApacheCorpus.CopyTree(Path.Combine("debian_apache_2_4", tree), Path.Combine(root, tree));
+            string copy = ApacheCorpus.CopyTree(tree, Path.Combine(root, tree));
             string apache2 = Path.Combine(copy, "apache2");
             CompleteDebianModules(apache2);
             PrivateEnvvars(apache2, Path.Combine(root, "var"));

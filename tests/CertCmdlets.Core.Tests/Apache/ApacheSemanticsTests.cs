@@ -141,14 +141,14 @@ namespace CertCmdlets.Core.Tests.Apache
         [Fact]
         public void ClosingTagsSharingALine_FromTheCorpus_NewDirectivesGoInsideTheVirtualHost()
         {
-            // two-blocks-one-line-1693.conf ends with "</VirtualHost> </IfModule>" on one line.
-            string corpus = ApacheCorpus.PathOf("single-files-passing/two-blocks-one-line-1693.conf");
+            // two-blocks-one-line.conf ends with "</VirtualHost> </IfModule>" on one line.
+            string corpus = ApacheCorpus.PathOf("passing/two-blocks-one-line.conf");
             Directory.CreateDirectory(Config);
             string site = Path.Combine(Config, "two-blocks.conf");
             File.Copy(corpus, site);
             ApacheKit.SingleFile(Config, ApacheKit.Text("LoadModule ssl_module modules/mod_ssl.so", "Listen 443", "Include two-blocks.conf"));
             string before = File.ReadAllText(site);
-            string serverName = ApacheKit.VirtualHost(site, "somethingnewentertainment.com", 443).Children.OfType<ConfigDirective>().First(d => d.Is("ServerName")).Arguments[0];
+            string serverName = ApacheKit.VirtualHost(site, "shop.two-blocks.example", 443).Children.OfType<ConfigDirective>().First(d => d.Is("ServerName")).Arguments[0];
             CertificateInfo certificate = ApacheKit.Certificate(Certificates, serverName);
 
             ApacheChangeResult result = SetSsl(ApacheKit.SslOptions(Config, serverName, certificate, NoHttpd));

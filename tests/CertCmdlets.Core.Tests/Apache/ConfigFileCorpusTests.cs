@@ -10,23 +10,20 @@ using Xunit;
 namespace CertCmdlets.Core.Tests.Apache
 {
     /// <summary>
-    /// Every file of the shared corpus read by <see cref="ConfigFile"/> and written back: not one byte may move.
-    /// Whole trees read by <see cref="ConfigTree"/> the way httpd would (Include globs, directories, Define).
+    /// Every file of the corpus (<see cref="ApacheCorpus"/>) read by <see cref="ConfigFile"/> and written back: not one
+    /// byte may move. Whole trees read by <see cref="ConfigTree"/> the way httpd would (Include globs, directories, Define).
     /// </summary>
     public sealed class ConfigFileCorpusTests : IDisposable
     {
-        /// <summary>The one corpus file that is broken on purpose (in two trees' conf-available).</summary>
-        public const string BrokenOnPurpose = "bad_conf_file.conf";
-
         private readonly TempDirectory _temp = new TempDirectory();
 
         public void Dispose() => _temp.Dispose();
 
-        /// <summary>Every corpus file httpd accepts or that belongs to a tree: all trees and single-files-passing, non-.conf files included.</summary>
+        /// <summary>Every corpus file httpd accepts or that belongs to a tree: all trees and the passing single files, non-.conf files included.</summary>
         public static TheoryData<string> ReadableFiles()
         {
             var data = new TheoryData<string>();
-            foreach (string file in ApacheCorpus.AllFiles().Where(f => !f.StartsWith("single-files-failing/", StringComparison.Ordinal)))
+            foreach (string file in ApacheCorpus.AllFiles().Where(f => !ApacheCorpus.IsFailing(f)))
             {
                 data.Add(file);
             }
@@ -37,7 +34,7 @@ namespace CertCmdlets.Core.Tests.Apache
         public static TheoryData<string> FailingFiles()
         {
             var data = new TheoryData<string>();
-            foreach (string file in ApacheCorpus.AllFiles().Where(f => f.StartsWith("single-files-failing/", StringComparison.Ordinal)))
+            foreach (string file in ApacheCorpus.FailingFiles())
             {
                 data.Add(file);
             }
@@ -46,16 +43,40 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         [Fact]
-        public void Corpus_IsFoundAndHoldsEveryPart()
+        public void Corpus_HoldsEveryPart_WithoutTheSharedCorpus()
         {
             IReadOnlyList<string> files = ApacheCorpus.AllFiles();
-
-            foreach (string part in new[] { "debian_apache_2_4/", "centos7_apache/", "gentoo_apache/", "complex_parsing/", "single-files-passing/", "single-files-failing/" })
+            var parts = new List<string> { "passing/", "failing/", "complex/", "debian/minimal/", "debian/sites/", "redhat/", "gentoo/" };
+            if (ApacheHttpd.IsAvailable || OpenSsl.IsCi)
             {
-                Assert.Contains(files, f => f.StartsWith(part, StringComparison.Ordinal));
+                // The installed package's /etc/apache2 (run-tests.sh installs apache2; CI must have it).
+                parts.Add("debian/package/");
             }
 
-            Assert.True(ApacheCorpus.DebianTrees().Count >= 4, "Expected the four Debian trees: " + string.Join(", ", ApacheCorpus.DebianTrees()));
+            if (ApacheCorpus.Shared is not null)
+            {
+                parts.Add("shared/");
+            }
+
+            foreach (string part in parts)
+            {
+                Assert.True(files.Any(f => f.StartsWith(part, StringComparison.Ordinal)), $"The corpus has no file under {part}.");
+            }
+
+            Assert.Contains(files, f => f.StartsWith("passing/generated-crlf-", StringComparison.Ordinal));
+            Assert.Contains(files, f => f == "passing/generated-long-lines.conf");
+            Assert.True(ApacheCorpus.DebianTrees().Count >= 2, "Expected at least the repository's two Debian trees: " + string.Join(", ", ApacheCorpus.DebianTrees()));
+        }
+
+        [Fact]
+        public void GeneratedFiles_HaveTheBytesTheyAreMadeFor()
+        {
+            byte[] crlf = File.ReadAllBytes(ApacheCorpus.PathOf("passing/generated-crlf-continuations.conf"));
+            string text = ApacheCorpus.StrictUtf8.GetString(crlf);
+            Assert.Contains("\\\r\n", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(text.Replace("\r\n", string.Empty, StringComparison.Ordinal), c => c == '\n');
+            Assert.False(ApacheCorpus.StrictUtf8.GetString(File.ReadAllBytes(ApacheCorpus.PathOf("passing/generated-no-final-newline.conf"))).EndsWith('\n'));
+            Assert.Contains(File.ReadAllLines(ApacheCorpus.PathOf("passing/generated-long-lines.conf")), l => l.Length > 6000);
         }
 
         [Theory]
@@ -65,10 +86,10 @@ namespace CertCmdlets.Core.Tests.Apache
             string path = ApacheCorpus.PathOf(relative);
             byte[] bytes = File.ReadAllBytes(path);
             string text = DecodeOrFail(relative, bytes);
-            if (Path.GetFileName(relative) == BrokenOnPurpose)
+            if (ApacheCorpus.BrokenOnPurpose.Contains(Path.GetFileName(relative)))
             {
-                // certbot's deliberately broken file (a <VirtualHost> never closed), kept in conf-available where httpd
-                // never reads it: the parser must refuse it and say where the section opens.
+                // A file broken on purpose (a <VirtualHost> never closed), kept in conf-available where httpd never
+                // reads it: the parser must refuse it and say where the section opens.
                 int opening = ApacheKit.PhysicalLines(text).FindIndex(l => l.TrimStart().StartsWith("<VirtualHost", StringComparison.OrdinalIgnoreCase)) + 1;
                 ApacheConfigException error = Assert.Throws<ApacheConfigException>(() => new ConfigFile(path, text));
                 Assert.Equal(path, error.Path);
@@ -114,7 +135,7 @@ namespace CertCmdlets.Core.Tests.Apache
         [Fact]
         public void TwoBlocksClosedOnOneLine_CloseBothSections()
         {
-            string path = ApacheCorpus.PathOf("single-files-passing/two-blocks-one-line-1693.conf");
+            string path = ApacheCorpus.PathOf("passing/two-blocks-one-line.conf");
             string text = ApacheKit.Utf8Text(path);
             int sharedLine = ApacheKit.PhysicalLines(text).FindIndex(l => l.Contains("</VirtualHost> </IfModule>", StringComparison.Ordinal));
             Assert.True(sharedLine >= 0, "The corpus file no longer holds '</VirtualHost> </IfModule>'.");
@@ -133,18 +154,18 @@ namespace CertCmdlets.Core.Tests.Apache
         [Fact]
         public void ContinuationLines_AreJoinedIntoOneDirective()
         {
-            // BrowserMatch "MSIE [2-6]" \ / nokeepalive ... \ / downgrade-1.0 ...: one directive over three physical lines.
-            string path = ApacheCorpus.PathOf("debian_apache_2_4/default_vhost/apache2/sites-available/default-ssl.conf");
+            // BrowserMatch "Legacy Browser [1-4]" \ / nokeepalive ... \ / downgrade-1.0 ...: one directive over three physical lines.
+            string path = ApacheCorpus.PathOf("debian/minimal/apache2/sites-available/default-ssl.conf");
             string text = ApacheKit.Utf8Text(path);
             List<string> lines = ApacheKit.PhysicalLines(text);
-            int first = lines.FindIndex(l => l.Contains("BrowserMatch \"MSIE [2-6]\" \\", StringComparison.Ordinal));
+            int first = lines.FindIndex(l => l.Contains("BrowserMatch \"Legacy Browser [1-4]\" \\", StringComparison.Ordinal));
             Assert.True(first >= 0);
 
             ConfigDirective browserMatch = new ConfigFile(path, text).AllNodes().OfType<ConfigDirective>().First(d => d.Is("BrowserMatch"));
 
             Assert.Equal(first, browserMatch.FirstLine);
             Assert.Equal(first + 2, browserMatch.LastLine);
-            Assert.Equal(new[] { "MSIE [2-6]", "nokeepalive", "ssl-unclean-shutdown", "downgrade-1.0", "force-response-1.0" }, browserMatch.Arguments);
+            Assert.Equal(new[] { "Legacy Browser [1-4]", "nokeepalive", "ssl-unclean-shutdown", "downgrade-1.0", "force-response-1.0" }, browserMatch.Arguments);
         }
 
         public static TheoryData<string> Trees()
@@ -152,11 +173,11 @@ namespace CertCmdlets.Core.Tests.Apache
             var data = new TheoryData<string>();
             foreach (string tree in ApacheCorpus.DebianTrees())
             {
-                data.Add("debian_apache_2_4/" + tree);
+                data.Add(tree);
             }
 
-            data.Add("centos7_apache");
-            data.Add("complex_parsing");
+            data.Add("redhat");
+            data.Add("complex");
             return data;
         }
 
@@ -181,17 +202,17 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         [Fact]
-        public void ComplexParsing_DefinesAreExpanded()
+        public void ComplexTree_DefinesAreExpanded()
         {
-            (string main, string serverRoot, _) = CopyForLoading("complex_parsing");
+            (string main, string serverRoot, _) = CopyForLoading("complex");
 
             ConfigTree loaded = ConfigTree.Load(main, serverRoot, new Dictionary<string, string>());
 
-            Assert.Equal("1234", loaded.Expand("${tls_port}"));
-            Assert.Equal("1234", loaded.Expand("${tls_port_str}"));
-            Assert.Equal("test_fnmatch.conf", loaded.Expand("${fnmatch_filename}"));
+            Assert.Equal("8443", loaded.Expand("${https_port}"));
+            Assert.Equal("8443", loaded.Expand("${https_port_quoted}"));
+            Assert.Equal("extra-settings.conf", loaded.Expand("${extra_file}"));
             Assert.Equal("${NOT_DEFINED_ANYWHERE}", loaded.Expand("${NOT_DEFINED_ANYWHERE}"));
-            Assert.Equal(Path.Combine(serverRoot, "test_fnmatch.conf"), loaded.Resolve("${fnmatch_filename}"));
+            Assert.Equal(Path.Combine(serverRoot, "extra-settings.conf"), loaded.Resolve("${extra_file}"));
         }
 
         [Fact]
@@ -200,15 +221,15 @@ namespace CertCmdlets.Core.Tests.Apache
             // vhosts.d/00_default_ssl_vhost.conf includes /etc/apache2/vhosts.d/default_vhost.include (absolute), inside
             // <IfDefine SSL>. The editor reads conditional sections as if true, so a copy of the tree cannot be read:
             // it must say which file and line.
-            string root = ApacheCorpus.CopyTree("gentoo_apache", Path.Combine(_temp.Path, "gentoo"));
-            string apache2 = Path.Combine(root, "apache", "apache2");
+            string root = ApacheCorpus.CopyTree("gentoo", Path.Combine(_temp.Path, "gentoo"));
+            string apache2 = Path.Combine(root, "apache2");
             string main = Path.Combine(apache2, "httpd.conf");
             RewriteServerRoot(main, apache2);
             string sslVhost = Path.Combine(apache2, "vhosts.d", "00_default_ssl_vhost.conf");
-            int includeLine = File.ReadAllLines(sslVhost).ToList().FindIndex(l => l.Contains("Include /etc/apache2/vhosts.d/default_vhost.include", StringComparison.Ordinal)) + 1;
+            int includeLine = File.ReadAllLines(sslVhost).ToList().FindIndex(l => l.Contains("Include " + ApacheLayouts.GentooDefaultVhostInclude, StringComparison.Ordinal)) + 1;
             Assert.True(includeLine > 0);
 
-            if (File.Exists("/etc/apache2/vhosts.d/default_vhost.include"))
+            if (File.Exists(ApacheLayouts.GentooDefaultVhostInclude))
             {
                 return; // A real Gentoo machine: the include exists.
             }
@@ -217,14 +238,14 @@ namespace CertCmdlets.Core.Tests.Apache
 
             Assert.Equal(sslVhost, error.Path);
             Assert.Equal(includeLine, error.Line);
-            Assert.Contains("/etc/apache2/vhosts.d/default_vhost.include", error.Message, StringComparison.Ordinal);
+            Assert.Contains(ApacheLayouts.GentooDefaultVhostInclude, error.Message, StringComparison.Ordinal);
         }
 
         /// <summary>A copy of a corpus tree ready for ConfigTree, with the files httpd would read, in its reading order.</summary>
         private (string Main, string ServerRoot, List<string> Expected) CopyForLoading(string tree)
         {
             string copy = ApacheCorpus.CopyTree(tree, Path.Combine(_temp.Path, tree.Replace('/', '_')));
-            if (tree.StartsWith("debian_apache_2_4/", StringComparison.Ordinal))
+            if (ApacheCorpus.DebianTrees().Contains(tree))
             {
                 string apache2 = Path.Combine(copy, "apache2");
                 var expected = new List<string> { "apache2.conf" };
@@ -236,10 +257,10 @@ namespace CertCmdlets.Core.Tests.Apache
                 return (Path.Combine(apache2, "apache2.conf"), apache2, expected);
             }
 
-            if (tree == "centos7_apache")
+            if (tree == "redhat")
             {
                 // httpd.conf says ServerRoot "/etc/httpd"; the copy must read its own files, so that one line points to the copy.
-                string httpd = Path.Combine(copy, "apache", "httpd");
+                string httpd = Path.Combine(copy, "httpd");
                 string main = Path.Combine(httpd, "conf", "httpd.conf");
                 RewriteServerRoot(main, httpd);
                 var expected = new List<string> { "conf/httpd.conf" };
@@ -248,11 +269,13 @@ namespace CertCmdlets.Core.Tests.Apache
                 return (main, httpd, expected);
             }
 
-            // complex_parsing: mods-enabled and sites-enabled do not exist; conf-enabled/ is a directory include.
+            // complex: conf-enabled/ is a directory include (every file below it), then ${extra_file} and the
+            // ${sites_glob} glob (*.conf only); mods-enabled and no-such-folder do not exist (IncludeOptional).
             var complex = new List<string> { "apache2.conf" };
             complex.AddRange(Directory.EnumerateFiles(Path.Combine(copy, "conf-enabled"), "*", SearchOption.AllDirectories)
-                .Select(f => Path.GetRelativePath(copy, f)).OrderBy(f => f, StringComparer.Ordinal));
-            complex.Add("test_variables.conf");
+                .Select(f => Path.GetRelativePath(copy, f).Replace('\\', '/')).OrderBy(f => f, StringComparer.Ordinal));
+            complex.Add("extra-settings.conf");
+            complex.AddRange(Glob(copy, "sites", "*.conf"));
             return (Path.Combine(copy, "apache2.conf"), copy, complex);
         }
 

@@ -10,9 +10,10 @@ using Xunit;
 namespace CertCmdlets.Core.Tests.Apache
 {
     /// <summary>
-    /// Set-ApacheSsl on copies of the corpus trees, without httpd (HttpdPath names no file): every byte the editor
-    /// does not own stays as it was, links stay links, what it adds is where Debian's and RHEL's tools put it,
-    /// and a second run changes nothing.
+    /// Set-ApacheSsl on copies of the corpus trees (<see cref="ApacheCorpus"/>: the repository's Debian trees, the
+    /// installed package's /etc/apache2, the generated Red Hat tree), without httpd (HttpdPath names no file): every
+    /// byte the editor does not own stays as it was, links stay links, what it adds is where Debian's and RHEL's tools
+    /// put it, and a second run changes nothing.
     /// </summary>
     public sealed class CorpusEditTests : IDisposable
     {
@@ -43,7 +44,7 @@ namespace CertCmdlets.Core.Tests.Apache
         [MemberData(nameof(DebianSites))]
         public void DebianTree_SetSsl_ChangesOnlyWhatItOwnsAndIsIdempotent(string tree, string serverName)
         {
-            string root = ApacheCorpus.CopyTree("debian_apache_2_4/" + tree, Path.Combine(_temp.Path, tree));
+            string root = ApacheCorpus.CopyTree(tree, Path.Combine(_temp.Path, tree));
             string apache2 = Path.Combine(root, "apache2");
 
             // The trimmed trees lack mods-available files for ssl's dependencies (a2enmod would refuse too; see
@@ -120,7 +121,7 @@ namespace CertCmdlets.Core.Tests.Apache
         [MemberData(nameof(DebianSites))]
         public void DebianTree_EnableRedirect_KeepsTheSitesOwnRulesAndIsIdempotent(string tree, string serverName)
         {
-            string root = ApacheCorpus.CopyTree("debian_apache_2_4/" + tree, Path.Combine(_temp.Path, tree));
+            string root = ApacheCorpus.CopyTree(tree, Path.Combine(_temp.Path, tree));
             string apache2 = Path.Combine(root, "apache2");
             ApacheKit.AddDebianLoadFiles(apache2, "rewrite");
             TreeSnapshot before = TreeSnapshot.Take(root);
@@ -132,7 +133,7 @@ namespace CertCmdlets.Core.Tests.Apache
             TreeSnapshot after = TreeSnapshot.Take(root);
 
             // The only RewriteRule the editor may replace is a site-wide redirect to HTTPS for this site; a rule
-            // sending some paths to another https:// URL (multi_vhosts' 3.multi.vhost.tld) belongs to the site.
+            // sending some paths to another https:// URL (debian/sites' blog.sites.test) belongs to the site.
             foreach (string path in result.FilesChanged.Select(f => Relative(root, f)).Where(before.Entries.ContainsKey))
             {
                 string original = ResolvedText(root, before, path);
@@ -149,7 +150,7 @@ namespace CertCmdlets.Core.Tests.Apache
             AssertOnlyOwnedChanges(root, before, after, result);
 
             ConfigTree treeAfter = Load(apache2);
-            // httpd serves a name from the first VirtualHost that names it (multiple_vhosts' wildcard.conf repeats ip-172-30-0-17).
+            // httpd serves a name from the first VirtualHost that names it (a tree may name a site twice).
             ConfigSection vhost = treeAfter.Walk().OfType<ConfigSection>().First(s => s.Is("VirtualHost") && s.Arguments.Any(a => a.EndsWith(":80", StringComparison.Ordinal)) && Names(s).Contains(serverName, StringComparer.OrdinalIgnoreCase));
             Assert.Contains(vhost.Children.OfType<ConfigDirective>(), d => d.Is("RewriteRule") && d.Arguments.SequenceEqual(new[] { "^", "https://" + serverName + "%{REQUEST_URI}", "[R=301,L,NE]" }));
             Assert.Contains(vhost.Children.OfType<ConfigDirective>(), d => d.Is("RewriteEngine") && d.Arguments.SequenceEqual(new[] { "on" }));
@@ -165,8 +166,8 @@ namespace CertCmdlets.Core.Tests.Apache
         public void DebianTree_CopyIsTheCorpusTree(string tree)
         {
             // Every corpus file arrives byte for byte; every placeholder of a link becomes that relative link.
-            string root = ApacheCorpus.CopyTree("debian_apache_2_4/" + tree, Path.Combine(_temp.Path, tree));
-            string source = ApacheCorpus.PathOf("debian_apache_2_4/" + tree);
+            string root = ApacheCorpus.CopyTree(tree, Path.Combine(_temp.Path, tree));
+            string source = ApacheCorpus.PathOf(tree);
             TreeSnapshot copy = TreeSnapshot.Take(root);
 
             foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
@@ -198,9 +199,9 @@ namespace CertCmdlets.Core.Tests.Apache
         [Fact]
         public void DebianTree_WithoutSslDependencies_IsRefusedWithNothingChanged()
         {
-            // default_vhost's mods-available holds ssl.load ("# Depends: setenvif mime socache_shmcb") but not the
+            // debian/minimal's mods-available holds ssl.load ("# Depends: setenvif mime socache_shmcb") but not the
             // modules it depends on: like a2enmod, the editor must refuse rather than half-enable mod_ssl.
-            string root = ApacheCorpus.CopyTree("debian_apache_2_4/default_vhost", Path.Combine(_temp.Path, "default_vhost"));
+            string root = ApacheCorpus.CopyTree("debian/minimal", Path.Combine(_temp.Path, "minimal"));
             string apache2 = Path.Combine(root, "apache2");
             TreeSnapshot before = TreeSnapshot.Take(root);
             CertificateInfo certificate = ApacheKit.Certificate(Path.Combine(_temp.Path, "certs"), "www.example.com");
@@ -212,16 +213,12 @@ namespace CertCmdlets.Core.Tests.Apache
             Assert.Empty(before.Differences(TreeSnapshot.Take(root)));
         }
 
-        public static TheoryData<string> CentOsNames()
+        public static TheoryData<string> RedHatNames()
         {
             var data = new TheoryData<string>();
-            foreach (string line in File.ReadAllLines(ApacheCorpus.PathOf("centos7_apache/apache/sites")))
+            foreach (string site in ApacheLayouts.RedHatSites)
             {
-                string[] parts = line.Split(',', StringSplitOptions.TrimEntries);
-                if (parts.Length == 2 && parts[1].Length > 0)
-                {
-                    data.Add(parts[1]);
-                }
+                data.Add(site);
             }
 
             data.Add(AbsentName);
@@ -229,11 +226,11 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         [Theory]
-        [MemberData(nameof(CentOsNames))]
-        public void CentOsTree_SetSsl_AddsASiteFileInConfDAndIsIdempotent(string serverName)
+        [MemberData(nameof(RedHatNames))]
+        public void RedHatTree_SetSsl_AddsASiteFileInConfDAndIsIdempotent(string serverName)
         {
-            string root = ApacheCorpus.CopyTree("centos7_apache", Path.Combine(_temp.Path, "centos7"));
-            string httpd = Path.Combine(root, "apache", "httpd");
+            string root = ApacheCorpus.CopyTree("redhat", Path.Combine(_temp.Path, "redhat"));
+            string httpd = Path.Combine(root, "httpd");
 
             // httpd.conf says ServerRoot "/etc/httpd": httpd and the editor both obey it, so the copy's one line is pointed at the copy.
             ConfigFileCorpusTests.RewriteServerRoot(Path.Combine(httpd, "conf", "httpd.conf"), httpd);
@@ -246,7 +243,7 @@ namespace CertCmdlets.Core.Tests.Apache
             ApacheChangeResult result = ApacheConfigurator.SetSsl(ApacheKit.SslOptions(httpd, serverName, certificate, ApacheKit.NoHttpd(_temp.Path)), ApacheKit.Yes, new RecordingLog())!;
 
             Assert.True(result.Changed);
-            string siteFile = "apache/httpd/conf.d/" + serverName + "-ssl.conf";
+            string siteFile = "httpd/conf.d/" + serverName + "-ssl.conf";
             Assert.Equal(new[] { siteFile }, result.FilesChanged.Select(f => Relative(root, f)));
             TreeSnapshot after = TreeSnapshot.Take(root);
             AssertOnlyOwnedChanges(root, before, after, result);
@@ -267,25 +264,25 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         [Fact]
-        public void CentOsTree_StillNamingEtcHttpd_IsRefusedWithNothingWritten()
+        public void RedHatTree_StillNamingEtcHttpd_IsRefusedWithNothingWritten()
         {
-            if (Directory.Exists("/etc/httpd"))
+            if (Directory.Exists(ApacheLayouts.RedHatServerRoot))
             {
                 return; // A RHEL machine: /etc/httpd is real and this copy would rightly read it.
             }
 
             // The copy's httpd.conf still says ServerRoot "/etc/httpd", which does not exist here: its modules cannot
             // be found, and nothing may be written anywhere.
-            string root = ApacheCorpus.CopyTree("centos7_apache", Path.Combine(_temp.Path, "centos7"));
-            string httpd = Path.Combine(root, "apache", "httpd");
+            string root = ApacheCorpus.CopyTree("redhat", Path.Combine(_temp.Path, "redhat"));
+            string httpd = Path.Combine(root, "httpd");
             TreeSnapshot before = TreeSnapshot.Take(root);
-            CertificateInfo certificate = ApacheKit.Certificate(Path.Combine(_temp.Path, "certs"), "centos.example.com");
+            CertificateInfo certificate = ApacheKit.Certificate(Path.Combine(_temp.Path, "certs"), "www.redhat.test");
 
-            Exception? error = Record.Exception(() => ApacheConfigurator.SetSsl(ApacheKit.SslOptions(httpd, "centos.example.com", certificate, ApacheKit.NoHttpd(_temp.Path)), ApacheKit.Yes, new RecordingLog()));
+            Exception? error = Record.Exception(() => ApacheConfigurator.SetSsl(ApacheKit.SslOptions(httpd, "www.redhat.test", certificate, ApacheKit.NoHttpd(_temp.Path)), ApacheKit.Yes, new RecordingLog()));
 
             Assert.IsType<CertCmdletsException>(error);
             Assert.Empty(before.Differences(TreeSnapshot.Take(root)));
-            Assert.False(Directory.Exists("/etc/httpd"));
+            Assert.False(Directory.Exists(ApacheLayouts.RedHatServerRoot));
         }
 
         [Fact]

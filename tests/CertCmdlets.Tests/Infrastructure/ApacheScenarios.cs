@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
@@ -38,10 +37,8 @@ namespace CertCmdlets.Tests.Infrastructure
             IReadOnlyList<string> leftovers;
             try
             {
-                using Runspace runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
-                runspace.Open();
-                Invoke(runspace, shell => shell.AddScript("Import-Module -Name $args[0] -ErrorAction Stop").AddArgument(Repository.Manifest)).AssertSuccess();
-                result = Invoke(runspace, shell => shell.AddCommand(System.IO.Path.Combine(Repository.Scenarios, fileName)).AddParameters(parameters));
+                using var session = new PowerShellSession(RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2()), importPester: true);
+                result = session.RunScenario(fileName, parameters);
             }
             finally
             {
@@ -55,14 +52,6 @@ namespace CertCmdlets.Tests.Infrastructure
             }
 
             return host.Text;
-        }
-
-        private static PowerShellResult Invoke(Runspace runspace, Action<PowerShell> build)
-        {
-            using PowerShell shell = PowerShell.Create();
-            shell.Runspace = runspace;
-            build(shell);
-            return PowerShellSession.Invoke(shell);
         }
     }
 }

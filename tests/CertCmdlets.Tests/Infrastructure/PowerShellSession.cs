@@ -41,7 +41,19 @@ namespace CertCmdlets.Tests.Infrastructure
                 string details = string.Join(Environment.NewLine, Errors.Select(e => $"{e.FullyQualifiedErrorId}: {e}"));
                 if (Terminating is not null)
                 {
-                    details += Environment.NewLine + $"terminating {Terminating.ErrorRecord.FullyQualifiedErrorId}: {Terminating.Message}{Environment.NewLine}{Terminating.ErrorRecord.ScriptStackTrace}";
+                    ErrorRecord record = Terminating.ErrorRecord;
+                    details += Environment.NewLine + $"terminating {record.FullyQualifiedErrorId}: {Terminating.Message}";
+                    if (record.TargetObject is IDictionary should && should.Contains("File") && should.Contains("Line"))
+                    {
+                        // A failed Should: Pester's error names the script line that asserted (the position is Pester's own throw).
+                        details += Environment.NewLine + $"at {should["File"]}:{should["Line"]}: {should["LineText"]?.ToString()?.Trim()}";
+                    }
+                    else if (record.InvocationInfo?.PositionMessage is { Length: > 0 } position)
+                    {
+                        details += Environment.NewLine + position;
+                    }
+
+                    details += Environment.NewLine + record.ScriptStackTrace;
                 }
 
                 throw new Xunit.Sdk.XunitException("The script failed:" + Environment.NewLine + details);
@@ -50,17 +62,29 @@ namespace CertCmdlets.Tests.Infrastructure
     }
 
     /// <summary>
-    /// A runspace of the real engine (System.Management.Automation) with the module imported from the
-    /// checkout's root manifest, exactly as `Import-Module ./CertCmdlets.psd1` does for a user.
+    /// A runspace of the real engine (Microsoft.PowerShell.SDK: pwsh's engine and its Utility, Management and Security
+    /// cmdlets) with the module imported from the checkout's root manifest, exactly as `Import-Module ./CertCmdlets.psd1`
+    /// does for a user; with <c>importPester</c>, Pester too, so that scripts can use Should.
     /// </summary>
     public sealed class PowerShellSession : IDisposable
     {
         private readonly Runspace _runspace;
 
-        public PowerShellSession(string? location = null, bool importModule = true)
+        public PowerShellSession(string? location = null, bool importModule = true, bool importPester = false)
+            : this(RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2()), location, importModule, importPester)
         {
-            _runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        }
+
+        /// <summary>A session on a runspace the caller made (a custom host, for instance); the session opens and owns it.</summary>
+        public PowerShellSession(Runspace runspace, string? location = null, bool importModule = true, bool importPester = false)
+        {
+            _runspace = runspace;
             _runspace.Open();
+            if (importPester)
+            {
+                Run("Import-Module -Name $args[0] -ErrorAction Stop", Pester.Manifest).AssertSuccess();
+            }
+
             if (location is not null)
             {
                 Run("$null = $ExecutionContext.SessionState.Path.SetLocation($args[0])", location).AssertSuccess();

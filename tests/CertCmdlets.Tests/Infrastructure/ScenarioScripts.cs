@@ -70,7 +70,7 @@ namespace CertCmdlets.Tests.Infrastructure
         }
 
         /// <summary>
-        /// Runs one scenario invocation in a fresh session (module imported) with a fresh, empty work directory and
+        /// Runs one scenario invocation in a fresh session (module and Pester imported) with a fresh, empty work directory and
         /// fails the test unless it ran to the end: no error, no terminating error, no output, and never the skipped
         /// marker (openssl scenarios are passed -RequireOpenSsl; whether they may be skipped is decided before they
         /// run, by [OpenSslTheory], so a marker here is always a failure, under CI=true above all).
@@ -85,7 +85,7 @@ namespace CertCmdlets.Tests.Infrastructure
 
             using var directory = new TempDirectory();
             parameters["WorkDirectory"] = directory.Path;
-            using var session = new PowerShellSession();
+            using var session = new PowerShellSession(importPester: true);
             PowerShellResult result = session.RunScenario(fileName, parameters);
             AssertRanToTheEnd(fileName, result);
         }
