@@ -145,6 +145,11 @@ namespace CertCmdlets.Core.IO
                     File.SetAttributes(path, FileAttributes.Hidden);
                     return stream;
                 }
+                catch (DirectoryNotFoundException)
+                {
+                    // Nothing to lock (a folder of an interrupted set that is gone): recovery reports what it cannot do.
+                    return new MemoryStream();
+                }
                 catch (IOException) when (waited.Elapsed < _timeout)
                 {
                     Thread.Sleep(s_pollInterval);

@@ -35,6 +35,15 @@ namespace CertCmdlets.Core.IO
                 throw Errors.FileNotFound(path);
             }
 
+            return ReadRegular(source, path, limit);
+        }
+
+        /// <summary>
+        /// Reads <paramref name="source"/> (named <paramref name="path"/> in errors) if it is a regular file of at most
+        /// <paramref name="limit"/> bytes, without looking at journals (the journal reader itself uses this).
+        /// </summary>
+        public static byte[] ReadRegular(string source, string path, long limit)
+        {
             try
             {
                 using FileStream stream = UnixFiles.IsUnix ? OpenUnix(source, path, limit) : OpenWindows(source, path);

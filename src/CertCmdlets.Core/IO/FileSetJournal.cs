@@ -67,6 +67,7 @@ namespace CertCmdlets.Core.IO
         public const string FileName = ".certcmdlets.journal";
 
         private const string Magic = "certcmdlets-journal 1";
+        private const long MaximumLength = 1024 * 1024;
 
         public FileSetJournal(string id, JournalState state, string primaryDirectory, IReadOnlyList<JournalEntry> entries)
         {
@@ -413,11 +414,16 @@ namespace CertCmdlets.Core.IO
             string text;
             try
             {
-                text = File.ReadAllText(path, Encoding.UTF8);
+                // A regular file of at most 1 MiB: a FIFO or a device planted under this name must not hang or fill memory.
+                text = Encoding.UTF8.GetString(FileInput.ReadRegular(path, path, MaximumLength));
             }
-            catch (FileNotFoundException)
+            catch (CertCmdletsException ex) when (ex.ErrorId == "FileNotFound")
             {
                 return null;
+            }
+            catch (CertCmdletsException ex)
+            {
+                throw Errors.InterruptedWriteUnreadable(path, ex.Message);
             }
 
             return Parse(text, path);
