@@ -25,17 +25,29 @@ namespace CertCmdlets.Core.IO
         {
             // A new file of a committed set may exist only under its staged name yet: resolve before looking.
             string source = FileSetJournal.ResolveForReading(path);
-            if (Directory.Exists(source))
+            if (!string.Equals(source, path, StringComparison.Ordinal))
+            {
+                try
+                {
+                    return ReadRegular(source, path, limit);
+                }
+                catch (CertCmdletsException ex) when (ex.ErrorId == "FileNotFound")
+                {
+                    // A writer finished the set meanwhile: the staged file is now the file itself.
+                }
+            }
+
+            if (Directory.Exists(path))
             {
                 throw Errors.FileReadFailed(path, new IOException("It is a directory, not a file."));
             }
 
-            if (!File.Exists(source))
+            if (!File.Exists(path))
             {
                 throw Errors.FileNotFound(path);
             }
 
-            return ReadRegular(source, path, limit);
+            return ReadRegular(path, path, limit);
         }
 
         /// <summary>

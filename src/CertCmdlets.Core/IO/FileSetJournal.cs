@@ -57,10 +57,15 @@ namespace CertCmdlets.Core.IO
 
     /// <summary>
     /// The intent record of a file set (see <see cref="FileWritePlan"/>): a small text file named
-    /// <c>.certcmdlets.journal</c>, written atomically (temporary file, fsync, rename) into the set's first folder
-    /// (the primary; its appearance is the commit point) and, before that, into every other folder of the set as a
-    /// member that points at the primary. Also: recovery of a journal left by a killed run, and the read-through
-    /// that lets readers see the set a pending journal describes without changing anything.
+    /// <c>.certcmdlets.journal</c>, always written atomically (temporary file, fsync, rename, fsync of the folder)
+    /// into the set's first folder, the primary. The primary in state commit is the commit point; in state abort it
+    /// says a failed write is being undone. A set spanning folders also writes, before staging anything, a member
+    /// journal into each other folder (pointing at the primary) and a prepared primary, so the next write in any of
+    /// its folders finds the set: a member whose primary is missing or prepared means "not committed, delete the
+    /// staged files". Members are removed before the primary. Also: recovery of a journal left by a killed run, and
+    /// the read-through that lets readers see the set a pending journal describes without changing anything.
+    /// Journals are trusted only when they belong to this user, root or the folder's owner and no one else may
+    /// write them; entries name files inside their folder only, of the staged shape, checked by device and inode.
     /// </summary>
     internal sealed class FileSetJournal
     {
