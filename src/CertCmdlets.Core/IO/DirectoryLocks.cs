@@ -20,6 +20,7 @@ namespace CertCmdlets.Core.IO
         private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(50);
 
         private readonly Dictionary<string, IDisposable?> _held = new Dictionary<string, IDisposable?>(PathComparer);
+        private readonly Dictionary<string, SafeFileHandle> _byIdentity = new Dictionary<string, SafeFileHandle>(StringComparer.Ordinal);
         private readonly TimeSpan _timeout;
         private readonly ICoreLog _log;
 
@@ -77,6 +78,7 @@ namespace CertCmdlets.Core.IO
             }
 
             _held.Clear();
+            _byIdentity.Clear();
         }
 
         private SafeFileHandle? AcquireUnix(string directory)
@@ -91,6 +93,15 @@ namespace CertCmdlets.Core.IO
 
             try
             {
+                string? identity = UnixFiles.StatusSupported ? UnixFiles.Status(handle).Identity : null;
+                if (identity is not null && _byIdentity.TryGetValue(identity, out SafeFileHandle? same))
+                {
+                    // The same folder under another spelling (a link): already locked by this command; a second
+                    // flock on another descriptor would wait for ourselves.
+                    handle.Dispose();
+                    return same;
+                }
+
                 Stopwatch waited = Stopwatch.StartNew();
                 bool announced = false;
                 while (true)
@@ -109,6 +120,11 @@ namespace CertCmdlets.Core.IO
 
                     if (taken)
                     {
+                        if (identity is not null)
+                        {
+                            _byIdentity[identity] = handle;
+                        }
+
                         return handle;
                     }
 

@@ -175,6 +175,8 @@ namespace CertCmdlets.Core.IO
                     return path;
                 }
 
+                directory = UnixFiles.CanonicalDirectory(directory);
+
                 FileSetJournal? journal = Load(directory, requireTrust: true);
                 if (journal is not null && journal.State == JournalState.Member)
                 {

@@ -133,7 +133,7 @@ namespace CertCmdlets.Core.IO
         /// <summary>Looks at what is at the target now and names the staged file and the backup; writes nothing.</summary>
         private Staged Plan(PlannedFile file)
         {
-            string directory = Path.GetDirectoryName(file.Path)!;
+            string directory = UnixFiles.CanonicalDirectory(Path.GetDirectoryName(file.Path)!);
             FileStatus? original = null;
             bool replaces;
             if (UnixFiles.StatusSupported)

@@ -159,7 +159,7 @@ namespace CertCmdlets.Core.IO
         /// </summary>
         private void FinishInterruptedWrites(Func<string, string, bool> shouldProcess, ICoreLog log)
         {
-            foreach (string directory in _files.Select(f => System.IO.Path.GetDirectoryName(f.Path)!).Distinct(DirectoryLocks.PathComparer))
+            foreach (string directory in _files.Select(f => System.IO.Path.GetDirectoryName(f.Path)!).Where(Directory.Exists).Select(UnixFiles.CanonicalDirectory).Distinct(DirectoryLocks.PathComparer))
             {
                 if (!File.Exists(FileSetJournal.PathIn(directory)) || !shouldProcess(directory, "Finish an interrupted earlier write of certificate files"))
                 {
@@ -196,7 +196,7 @@ namespace CertCmdlets.Core.IO
                 current = files[0];
                 FileWriteHooks.Reached("directories");
                 using var locks = new DirectoryLocks(LockTimeout, log);
-                var directories = files.Select(f => System.IO.Path.GetDirectoryName(f.Path)!).Distinct(DirectoryLocks.PathComparer).ToList();
+                var directories = files.Select(f => UnixFiles.CanonicalDirectory(System.IO.Path.GetDirectoryName(f.Path)!)).Distinct(DirectoryLocks.PathComparer).ToList();
                 locks.AcquireAll(directories);
                 FileWriteHooks.Reached("locked");
                 foreach (string directory in directories)

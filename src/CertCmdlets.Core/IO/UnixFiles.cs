@@ -316,6 +316,33 @@ namespace CertCmdlets.Core.IO
             }
         }
 
+        /// <summary>
+        /// An existing folder's one spelling (every link resolved): two spellings of one folder must share one lock and
+        /// one journal. The path itself where it cannot be resolved, and on Windows.
+        /// </summary>
+        public static string CanonicalDirectory(string directory)
+        {
+            if (!IsUnix)
+            {
+                return directory;
+            }
+
+            IntPtr resolved = Realpath(NullTerminated(directory), IntPtr.Zero);
+            if (resolved == IntPtr.Zero)
+            {
+                return directory;
+            }
+
+            try
+            {
+                return Utf8String(resolved);
+            }
+            finally
+            {
+                Free(resolved);
+            }
+        }
+
         /// <summary>Mode bits as an administrator reads them ("0640").</summary>
         public static string Octal(int mode) => "0" + Convert.ToString(mode & 0xFFF, 8).PadLeft(3, '0');
 

@@ -90,5 +90,25 @@ namespace CertCmdlets.Core.Tests.Faults
             CertificateSets.Write(CertificateSets.New("new"), targets, force: true);
             Assert.Equal("new", CertificateSets.Generation(targets, throughJournal: false));
         }
+    
+        [UnixFact]
+        public void OneFolderUnderTwoSpellings_IsOneFolderOfTheSet()
+        {
+            // key.pem through the folder's real path, cert.pem through a link to it: one lock (a second one would
+            // wait for ourselves), one journal.
+            string folder = _temp.File("real");
+            Directory.CreateDirectory(folder);
+            string link = _temp.File("link");
+            Directory.CreateSymbolicLink(link, folder);
+            var targets = new PemExportTargets { KeyPath = Path.Combine(folder, "key.pem"), CertificatePath = Path.Combine(link, "cert.pem") };
+            var log = new RecordingLog();
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            PemOutput.WriteCertificate(CertificateSets.New("new"), targets, null, false, (_, _) => true, log);
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the write waited for its own lock");
+            Assert.Equal(new[] { "cert.pem", "key.pem" }, Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Empty(log.Warnings);
+        }
     }
 }
