@@ -84,16 +84,32 @@ namespace CertCmdlets.Core.Tests
 
         [UnixFact]
         [UnsupportedOSPlatform("windows")]
-        public void Force_ReplacingAWorldReadableKey_LeavesItOwnerOnly()
+        public void Force_ReplacingAWorldReadableKey_LosesOtherUsersKeepsItsGroupAndWarns()
         {
+            // A key that was 0644: other users lose it; its group could read it, so the group keeps reading it.
             CertificateInfo certificate = NewCertificate("www.example.com");
             string key = _temp.WriteText("key.pem", "old key\n");
             File.SetUnixFileMode(key, OwnerReadWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            var log = new RecordingLog();
+
+            PemOutput.WriteCertificate(certificate, new PemExportTargets { KeyPath = key }, null, true, s_yes, log);
+
+            Assert.Equal(OwnerReadWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(key));
+            Assert.Contains("BEGIN PRIVATE KEY", File.ReadAllText(key), StringComparison.Ordinal);
+            Assert.Contains(log.Warnings, w => w.Contains("readable by every user (mode 0644)", StringComparison.Ordinal) && w.Contains("0640", StringComparison.Ordinal));
+        }
+
+        [UnixFact]
+        [UnsupportedOSPlatform("windows")]
+        public void Force_ReplacingAKeyOnlyOthersCouldRead_LeavesItOwnerOnly()
+        {
+            CertificateInfo certificate = NewCertificate("www.example.com");
+            string key = _temp.WriteText("key.pem", "old key\n");
+            File.SetUnixFileMode(key, OwnerReadWrite | UnixFileMode.OtherRead);
 
             PemOutput.WriteCertificate(certificate, new PemExportTargets { KeyPath = key }, null, true, s_yes, NullCoreLog.Instance);
 
             Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(key));
-            Assert.Contains("BEGIN PRIVATE KEY", File.ReadAllText(key), StringComparison.Ordinal);
         }
 
         [OpenSslFact]
@@ -244,7 +260,7 @@ namespace CertCmdlets.Core.Tests
         }
 
         [Fact]
-        public void DirectoryAppearingWhileAsked_IsOutputPathIsDirectory_AndTheOldKeyIsKept()
+        public void DirectoryAppearingWhileAsked_IsFileWriteFailed_AndTheOldKeyIsKept()
         {
             CertificateInfo certificate = NewCertificate("www.example.com");
             string key = _temp.WriteText("key.pem", "the old key\n");
@@ -254,7 +270,7 @@ namespace CertCmdlets.Core.Tests
             }
 
             string blocked = _temp.File("cert.pem");
-            CertCmdletsException error = CoreAssert.Throws("OutputPathIsDirectory", () => PemOutput.WriteCertificate(
+            CertCmdletsException error = CoreAssert.Throws("FileWriteFailed", () => PemOutput.WriteCertificate(
                 certificate,
                 PemExportTargets.InDirectory(_temp.Path, certificate),
                 null,

@@ -14,7 +14,7 @@ namespace CertCmdlets.Core.Chains
         /// <summary>Fetch missing issuers from the certificates' caIssuers URLs.</summary>
         public bool Download { get; set; }
 
-        /// <summary>How long one download may take.</summary>
+        /// <summary>How long all downloads of one join may take together (every URL, redirect and round).</summary>
         public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
         /// <summary>
@@ -65,13 +65,14 @@ namespace CertCmdlets.Core.Chains
                 pool.Add(root);
             }
 
+            var downloader = new IssuerDownloader(options.DownloadTimeout, log, cancellation);
             foreach (CertificateInfo leaf in leaves)
             {
                 ChainPath path = ChainBuilder.Build(leaf, pool, null);
                 for (int round = 0; options.Download && !path.IsComplete && round < MaximumDownloadRounds; round++)
                 {
                     CertificateInfo last = path.Last(leaf);
-                    List<CertificateInfo> downloaded = IssuerDownloader.Download(last, options.DownloadTimeout, log, cancellation);
+                    List<CertificateInfo> downloaded = downloader.Download(last);
                     if (!downloaded.Select(pool.Add).ToList().Contains(true))
                     {
                         break;

@@ -56,7 +56,7 @@ namespace CertCmdlets.Core.Export
                 plan.Add(targets.FullChainPath, Ascii(Concatenate(all)), isPrivateKey: false, "full chain (certificate and intermediates)");
             }
 
-            IReadOnlyList<string> written = CommitAsOne(plan, shouldProcess, log);
+            IReadOnlyList<string> written = plan.Commit(shouldProcess, log);
             if (written.Count == 0)
             {
                 return null;
@@ -84,7 +84,7 @@ namespace CertCmdlets.Core.Export
             }
 
             plan.Add(requestPath, Ascii(request.Pem), isPrivateKey: false, "certificate signing request");
-            IReadOnlyList<string> written = CommitAsOne(plan, shouldProcess, log);
+            IReadOnlyList<string> written = plan.Commit(shouldProcess, log);
             if (written.Count == 0)
             {
                 return false;
@@ -94,37 +94,6 @@ namespace CertCmdlets.Core.Export
             request.KeyPath = Pick(written, keyPath) ?? request.KeyPath;
             return true;
         }
-
-        /// <summary>
-        /// The files of one certificate (or request and key) are one operation: checked first, confirmed once (one
-        /// -Confirm question, one -WhatIf line naming every file), then written together. Answering no writes nothing,
-        /// so no key is left without its request or certificate.
-        /// </summary>
-        private static IReadOnlyList<string> CommitAsOne(FileWritePlan plan, Func<string, string, bool> shouldProcess, ICoreLog log)
-        {
-            try
-            {
-                plan.Validate();
-                var descriptions = new List<string>();
-                bool replaces = false;
-                foreach (PlannedFile file in plan.Files)
-                {
-                    descriptions.Add(file.Description);
-                    replaces |= System.IO.File.Exists(file.Path);
-                }
-
-                string targets = string.Join(", ", plan.Files.Select(f => f.Path));
-                string action = (replaces ? "Replace " : "Write ") + JoinWords(descriptions);
-                return shouldProcess(targets, action) ? plan.Commit((_, _) => true, log) : Array.Empty<string>();
-            }
-            finally
-            {
-                plan.Discard();
-            }
-        }
-
-        private static string JoinWords(List<string> items) =>
-            items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[items.Count - 1];
 
         private static string Concatenate(IEnumerable<CertificateInfo> certificates)
         {

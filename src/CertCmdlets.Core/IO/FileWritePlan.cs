@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Security.Cryptography;
+using System.Linq;
 
 namespace CertCmdlets.Core.IO
 {
@@ -22,22 +22,44 @@ namespace CertCmdlets.Core.IO
         /// <summary>What the file is, in user words ("private key", "certificate").</summary>
         public string Description { get; }
 
-        /// <summary>True for private keys: written with mode 0600 on Unix.</summary>
+        /// <summary>True for private keys (and PFX files): written 0600 on Unix, never readable by other users.</summary>
         public bool IsPrivateKey { get; }
 
         internal byte[] Content { get; }
     }
 
     /// <summary>
-    /// The files one command writes, written as a unit: every target is checked first (nothing exists unless
-    /// forced, no two outputs share a path), every file is written to a temporary file beside its target and
-    /// flushed, and only then are the temporary files moved into place. A failure at any step removes what
-    /// this plan wrote and puts back what it replaced, so the user never finds half a key or a lost file.
+    /// The files one command writes (a key, its certificate, chain and full chain; a PFX; a request and its key),
+    /// written as one set that becomes visible together or not at all.
     /// </summary>
+    /// <remarks>
+    /// <para>Every target is checked first (nothing exists unless forced, no two outputs share a path). Then, with
+    /// an advisory lock on every folder of the set (two commands writing into one folder take turns; after
+    /// <see cref="LockTimeout"/> the second fails with OutputDirectoryLocked): whatever an earlier killed run left
+    /// in those folders is finished or undone, every file is written to a hidden temporary file beside its target
+    /// (created 0600, given the owner, group and mode the target had, flushed to disk), each file to be replaced is
+    /// kept under a second name by a hard link (never a copy), and a journal (<c>.certcmdlets.journal</c>) naming
+    /// all of them is written atomically into the folder. That journal is the commit point. Then the temporary
+    /// files are renamed over their targets, the folders flushed, and the links and the journal removed.</para>
+    /// <para>The guarantee, for a kill (or power loss) at any instant: before the journal exists, the targets are
+    /// untouched and the next write in the folder deletes the leftovers; once it exists, the next write in the folder
+    /// (or any folder of the set) renames the remaining files into place, so the set seen afterwards is the old one
+    /// or the new one, never a key of one beside a certificate of the other. Readers of the module (Import-CertFile,
+    /// -KeyPath) read through a pending journal and see the new set without changing anything. Programs that read
+    /// the files directly (Apache) can see a mix only in the instants between the renames of a run that is killed
+    /// there, until the next write. A failure (not a kill) after the commit point writes an abort journal and puts
+    /// every original back. Leftovers of killed runs (temporary files, backup links, the .bak copies of older
+    /// versions) are removed by the next write in the folder, which says so on the verbose stream.</para>
+    /// <para>Modes: new keys 0600, other new files 0644, new folders 0700 when they receive a key and 0755
+    /// otherwise, whatever the umask. Replaced files keep owner, group and mode; a key never becomes more open
+    /// than 0600 unless its group could read it (then its group bits are kept), never readable by others.</para>
+    /// <para>Windows (not run here): the same journal and recovery; File.Replace keeps the original as the backup;
+    /// the lock is a hidden <c>.certcmdlets.lock</c> file deleted on close; no owner or mode handling.</para>
+    /// </remarks>
     public sealed class FileWritePlan
     {
-        private const int PrivateKeyMode = 0x180; // 0600
-        private const int PublicFileMode = 0x1A4; // 0644
+        private const int PrivateFolderMode = 0x1C0; // 0700
+        private const int PublicFolderMode = 0x1ED;  // 0755
 
         private readonly List<PlannedFile> _files = new List<PlannedFile>();
         private readonly bool _force;
@@ -50,6 +72,9 @@ namespace CertCmdlets.Core.IO
 
         /// <summary>The files in the order they will be written.</summary>
         public IReadOnlyList<PlannedFile> Files => _files;
+
+        /// <summary>How long to wait for another command writing in the same folder before OutputDirectoryLocked.</summary>
+        internal TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
         internal void Add(string path, byte[] content, bool isPrivateKey, string description)
         {
@@ -65,17 +90,8 @@ namespace CertCmdlets.Core.IO
             _files.Add(new PlannedFile(fullPath, content, isPrivateKey, description));
         }
 
-        /// <summary>Drops the plan without writing: secret contents are cleared.</summary>
-        public void Discard()
-        {
-            foreach (PlannedFile file in _files)
-            {
-                if (file.IsPrivateKey)
-                {
-                    Array.Clear(file.Content, 0, file.Content.Length);
-                }
-            }
-        }
+        private static string JoinWords(List<string> items) =>
+            items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.GetRange(0, items.Count - 1)) + " and " + items[items.Count - 1];
 
         /// <summary>Checks every target without writing anything; throws the first problem found.</summary>
         public void Validate()
@@ -101,30 +117,29 @@ namespace CertCmdlets.Core.IO
         }
 
         /// <summary>
-        /// Validates, asks <paramref name="shouldProcess"/> (target, action) for each file, and writes the
-        /// approved ones as a unit. Returns the paths written. Secret contents are cleared afterwards.
+        /// Finishes any interrupted earlier write in the folders, validates, asks <paramref name="shouldProcess"/> once
+        /// for the whole set (target: every path; action: "Write private key (unencrypted), certificate and ..."), and
+        /// writes the set. Returns the paths written (none when declined). Secret contents are cleared afterwards.
         /// </summary>
         public IReadOnlyList<string> Commit(Func<string, string, bool> shouldProcess, ICoreLog log)
         {
             try
             {
+                FinishInterruptedWrites(shouldProcess, log);
                 Validate();
-                var approved = new List<PlannedFile>();
-                foreach (PlannedFile file in _files)
+
+                // The set is one operation: one -Confirm question, one -WhatIf line naming every file. Declining
+                // writes nothing, so no key is ever left without its certificate or request.
+                bool replaces = _files.Exists(f => File.Exists(f.Path));
+                string targets = string.Join(", ", _files.ConvertAll(f => f.Path));
+                string action = (replaces ? "Replace " : "Write ") + JoinWords(_files.ConvertAll(f => f.Description));
+                if (_files.Count == 0 || !shouldProcess(targets, action))
                 {
-                    string action = File.Exists(file.Path) ? $"Replace {file.Description}" : $"Write {file.Description}";
-                    if (shouldProcess(file.Path, action))
-                    {
-                        approved.Add(file);
-                    }
+                    return Array.Empty<string>();
                 }
 
-                if (approved.Count > 0)
-                {
-                    WriteAll(approved, log);
-                }
-
-                return approved.ConvertAll(f => f.Path);
+                WriteAll(_files, log);
+                return _files.ConvertAll(f => f.Path);
             }
             finally
             {
@@ -138,46 +153,63 @@ namespace CertCmdlets.Core.IO
             }
         }
 
+        /// <summary>
+        /// A folder of this plan with the journal of an interrupted write: that write is finished (or undone) first,
+        /// with its own ShouldProcess (so -WhatIf only says it would), before this plan's files are checked. Otherwise
+        /// a rerun of the interrupted command would stop at "the file exists" with the set still half in place.
+        /// </summary>
+        private void FinishInterruptedWrites(Func<string, string, bool> shouldProcess, ICoreLog log)
+        {
+            foreach (string directory in _files.Select(f => System.IO.Path.GetDirectoryName(f.Path)!).Where(Directory.Exists).Select(UnixFiles.CanonicalDirectory).Distinct(DirectoryLocks.PathComparer))
+            {
+                if (!File.Exists(FileSetJournal.PathIn(directory)) || !shouldProcess(directory, "Finish an interrupted earlier write of certificate files"))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var locks = new DirectoryLocks(LockTimeout, log);
+                    locks.Acquire(directory);
+                    FileSetJournal.Recover(directory, locks, log);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw Errors.InterruptedWriteNotRecovered(FileSetJournal.PathIn(directory), ex);
+                }
+            }
+        }
+
         private void WriteAll(List<PlannedFile> files, ICoreLog log)
         {
             var createdDirectories = new List<string>();
-            var staged = new List<(PlannedFile File, string Temp)>();
-            var committed = new List<(PlannedFile File, string? Backup)>();
             PlannedFile? current = null;
             try
             {
                 foreach (PlannedFile file in files)
                 {
                     current = file;
-                    CreateDirectory(System.IO.Path.GetDirectoryName(file.Path)!, createdDirectories);
-                    string temp = TemporaryName(file.Path, "tmp");
-                    staged.Add((file, temp));
-                    WriteTemporary(temp, file);
+                    string directory = System.IO.Path.GetDirectoryName(file.Path)!;
+                    bool holdsKey = files.Exists(f => f.IsPrivateKey && DirectoryLocks.PathComparer.Equals(System.IO.Path.GetDirectoryName(f.Path), directory));
+                    CreateDirectory(directory, holdsKey ? PrivateFolderMode : PublicFolderMode, createdDirectories, log);
                 }
 
-                foreach ((PlannedFile file, string temp) in staged)
+                current = files[0];
+                FileWriteHooks.Reached("directories");
+                using var locks = new DirectoryLocks(LockTimeout, log);
+                var directories = files.Select(f => UnixFiles.CanonicalDirectory(System.IO.Path.GetDirectoryName(f.Path)!)).Distinct(DirectoryLocks.PathComparer).ToList();
+                locks.AcquireAll(directories);
+                FileWriteHooks.Reached("locked");
+                foreach (string directory in directories)
                 {
-                    current = file;
-                    string? backup = null;
-                    if (File.Exists(file.Path))
-                    {
-                        if (!_force)
-                        {
-                            throw Errors.OutputFileExists(file.Path);
-                        }
-
-                        backup = TemporaryName(file.Path, "bak");
-                        File.Copy(file.Path, backup);
-                    }
-
-                    MoveIntoPlace(temp, file.Path, backup is not null);
-                    committed.Add((file, backup));
-                    log.Verbose($"Wrote {file.Description} '{file.Path}'{(file.IsPrivateKey && UnixFiles.IsUnix ? " (mode 0600)" : string.Empty)}.");
+                    FileSetJournal.Recover(directory, locks, log);
                 }
+
+                new FileSetTransaction(files, _force, locks, log).Run();
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is CertCmdletsException)
             {
-                RollBack(staged, committed, createdDirectories);
+                RemoveDirectories(createdDirectories);
                 if (ex is CertCmdletsException known)
                 {
                     throw known;
@@ -185,85 +217,47 @@ namespace CertCmdlets.Core.IO
 
                 throw Errors.FileWriteFailed(current?.Path ?? string.Empty, ex);
             }
-
-            foreach ((PlannedFile _, string? backup) in committed)
-            {
-                if (backup is not null)
-                {
-                    TryDelete(backup);
-                }
-            }
         }
 
-        private static void WriteTemporary(string temp, PlannedFile file)
+        /// <summary>Creates a missing folder (and its missing parents, 0755) with an exact mode, whatever the umask.</summary>
+        private static void CreateDirectory(string directory, int mode, List<string> created, ICoreLog log)
         {
-            FileStream stream = UnixFiles.IsUnix
-                ? UnixFiles.CreateExclusive(temp, file.IsPrivateKey ? PrivateKeyMode : PublicFileMode)
-                : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            using (stream)
+            if (Directory.Exists(directory))
             {
-                stream.Write(file.Content, 0, file.Content.Length);
-                stream.Flush(flushToDisk: true);
+                return;
             }
-        }
 
-        private static void MoveIntoPlace(string temp, string target, bool replace)
-        {
+            string? parent = System.IO.Path.GetDirectoryName(directory);
+            if (parent is not null)
+            {
+                CreateDirectory(parent, PublicFolderMode, created, log);
+            }
+
             if (UnixFiles.IsUnix)
             {
-                if (replace)
+                try
                 {
-                    UnixFiles.RenameReplace(temp, target);
+                    UnixFiles.CreateDirectory(directory, mode);
                 }
-                else
+                catch (IOException) when (Directory.Exists(directory))
                 {
-                    // link(2) fails if the target appeared meanwhile: never replace a file we were not told to.
-                    UnixFiles.LinkNoReplace(temp, target);
-                    File.Delete(temp);
+                    // Created meanwhile by someone else: theirs, not ours to remove.
+                    return;
                 }
-            }
-            else if (replace)
-            {
-                File.Replace(temp, target, null, ignoreMetadataErrors: true);
+
+                log.Verbose($"Created the folder '{directory}' (mode {UnixFiles.Octal(mode)}).");
             }
             else
             {
-                File.Move(temp, target);
+                Directory.CreateDirectory(directory);
+                log.Verbose($"Created the folder '{directory}'.");
             }
+
+            created.Add(directory);
         }
 
-        private static void RollBack(List<(PlannedFile File, string Temp)> staged, List<(PlannedFile File, string? Backup)> committed, List<string> createdDirectories)
+        private static void RemoveDirectories(List<string> createdDirectories)
         {
-            foreach ((PlannedFile _, string temp) in staged)
-            {
-                TryDelete(temp);
-            }
-
-            for (int i = committed.Count - 1; i >= 0; i--)
-            {
-                (PlannedFile file, string? backup) = committed[i];
-                try
-                {
-                    if (backup is null)
-                    {
-                        File.Delete(file.Path);
-                    }
-                    else if (UnixFiles.IsUnix)
-                    {
-                        UnixFiles.RenameReplace(backup, file.Path);
-                    }
-                    else
-                    {
-                        File.Copy(backup, file.Path, overwrite: true);
-                        File.Delete(backup);
-                    }
-                }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-                {
-                    // Best effort: the original error is what the user needs to see.
-                }
-            }
-
             for (int i = createdDirectories.Count - 1; i >= 0; i--)
             {
                 try
@@ -274,47 +268,6 @@ namespace CertCmdlets.Core.IO
                 {
                     // Not empty or not ours any more: leave it.
                 }
-            }
-        }
-
-        private static void CreateDirectory(string directory, List<string> created)
-        {
-            if (Directory.Exists(directory))
-            {
-                return;
-            }
-
-            string? parent = System.IO.Path.GetDirectoryName(directory);
-            if (parent is not null)
-            {
-                CreateDirectory(parent, created);
-            }
-
-            Directory.CreateDirectory(directory);
-            created.Add(directory);
-        }
-
-        private static string TemporaryName(string target, string suffix)
-        {
-            var random = new byte[8];
-            using (var generator = RandomNumberGenerator.Create())
-            {
-                generator.GetBytes(random);
-            }
-
-            string name = "." + System.IO.Path.GetFileName(target) + "." + BitConverter.ToString(random).Replace("-", string.Empty).ToLowerInvariant() + "." + suffix;
-            return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(target)!, name);
-        }
-
-        private static void TryDelete(string path)
-        {
-            try
-            {
-                File.Delete(path);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                // Best effort cleanup of our own temporary file.
             }
         }
     }

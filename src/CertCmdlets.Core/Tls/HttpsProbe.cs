@@ -7,6 +7,8 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using CertCmdlets.Core.Certificates;
 using CertCmdlets.Core.Chains;
 using CertCmdlets.Core.Naming;
@@ -28,18 +30,29 @@ namespace CertCmdlets.Core.Tls
             ((SslProtocols)192, "TLS 1.0"),
         };
 
-        /// <summary>Probes <paramref name="hostName"/>:<paramref name="port"/>. <paramref name="trustedRoots"/> are the anchors (system store when empty).</summary>
+        /// <summary>
+        /// Probes <paramref name="hostName"/>:<paramref name="port"/>. <paramref name="trustedRoots"/> are the anchors
+        /// (system store when empty). <paramref name="timeout"/> bounds the whole call: every connection, handshake
+        /// and read together; a peer too slow for it (one byte every few seconds) is cut off when it passes.
+        /// </summary>
         public static HttpsEndpointResult Probe(string hostName, int port, string? serverName, int? httpPort, TimeSpan timeout, IReadOnlyList<CertificateInfo> trustedRoots, ICoreLog log)
         {
             string name = serverName ?? hostName;
+            var deadline = new Deadline(timeout);
             var problems = new List<string>();
-            List<CertificateInfo> sent = ReadCertificates(hostName, port, name, timeout, log);
+            List<CertificateInfo> sent = ReadCertificates(hostName, port, name, deadline, log);
             var protocols = new List<string>();
+            var notChecked = new List<string>();
             foreach ((SslProtocols protocol, string protocolName) in s_protocols)
             {
-                if (TryHandshake(hostName, port, name, protocol, timeout))
+                switch (deadline.Expired ? Outcome.TimedOut : TryHandshake(hostName, port, name, protocol, deadline))
                 {
-                    protocols.Add(protocolName);
+                    case Outcome.Accepted:
+                        protocols.Add(protocolName);
+                        break;
+                    case Outcome.TimedOut:
+                        notChecked.Add(protocolName);
+                        break;
                 }
             }
 
@@ -92,7 +105,11 @@ namespace CertCmdlets.Core.Tls
                 problems.Add($"The certificate expires in {leaf.DaysRemaining} day(s): renew it.");
             }
 
-            if (protocols.Count == 0)
+            if (notChecked.Count > 0)
+            {
+                problems.Add($"{string.Join(", ", notChecked)} could not be checked within {timeout.TotalSeconds:0.#} s (-TimeoutSeconds): the server answers too slowly.");
+            }
+            else if (protocols.Count == 0)
             {
                 problems.Add("No TLS version could be negotiated.");
             }
@@ -100,7 +117,7 @@ namespace CertCmdlets.Core.Tls
             bool? redirects = null;
             if (httpPort is not null)
             {
-                redirects = CheckRedirect(hostName, httpPort.Value, name, timeout, out string detail);
+                redirects = CheckRedirect(hostName, httpPort.Value, name, deadline, out string detail);
                 if (!redirects.Value)
                 {
                     problems.Add($"Plain HTTP on port {httpPort} does not redirect to HTTPS: {detail}");
@@ -110,147 +127,327 @@ namespace CertCmdlets.Core.Tls
             return new HttpsEndpointResult(hostName, port, name, sent.ToArray(), complete, inOrder, namesMatch, protocols.ToArray(), redirects, problems.ToArray());
         }
 
-        private static List<CertificateInfo> ReadCertificates(string hostName, int port, string serverName, TimeSpan timeout, ICoreLog log)
+        private static List<CertificateInfo> ReadCertificates(string hostName, int port, string serverName, Deadline deadline, ICoreLog log)
         {
             var sent = new List<CertificateInfo>();
+            string endpoint = $"{hostName}:{port}";
             try
             {
-                using TcpClient client = Connect(hostName, port, timeout);
-                using var ssl = new SslStream(client.GetStream(), false, (sender, certificate, chain, errors) =>
+                using TimedConnection connection = TimedConnection.Open(hostName, port, deadline);
+                using var ssl = new SslStream(connection.Stream, false, (sender, certificate, chain, errors) =>
                 {
-                    // The peer's own certificates: the leaf, then what it sent, as the TLS stack received them.
-                    if (certificate is not null)
+                    lock (sent)
                     {
-                        sent.Add(CertificateReader.Parse(certificate.GetRawCertData(), hostName)[0]);
-                    }
-
-                    if (chain is not null)
-                    {
-                        foreach (X509Certificate2 extra in chain.ChainPolicy.ExtraStore)
+                        // The peer's own certificates: the leaf, then what it sent, as the TLS stack received them.
+                        if (certificate is not null)
                         {
-                            CertificateInfo parsed = CertificateReader.Parse(extra.RawData, hostName)[0];
-                            if (!sent.Any(c => c.Thumbprint == parsed.Thumbprint))
+                            sent.Add(CertificateReader.Parse(certificate.GetRawCertData(), hostName)[0]);
+                        }
+
+                        if (chain is not null)
+                        {
+                            foreach (X509Certificate2 extra in chain.ChainPolicy.ExtraStore)
                             {
-                                sent.Add(parsed);
+                                CertificateInfo parsed = CertificateReader.Parse(extra.RawData, hostName)[0];
+                                if (!sent.Any(c => c.Thumbprint == parsed.Thumbprint))
+                                {
+                                    sent.Add(parsed);
+                                }
                             }
                         }
                     }
 
                     return true;
                 });
-                ssl.AuthenticateAsClient(serverName, null, SslProtocols.None, false);
+                connection.Within(ssl.AuthenticateAsClientAsync(serverName, null, SslProtocols.None, false));
             }
-            catch (Exception ex) when (ex is IOException || ex is SocketException || ex is AuthenticationException || ex is TimeoutException)
+            catch (TimeoutException)
             {
-                throw new CertCmdletsException("HttpsConnectionFailed", CertErrorKind.ReadError, $"{hostName}:{port}",
-                    $"No TLS connection to {hostName}:{port} (server name '{serverName}'): {ex.Message} Check that the server listens there and speaks HTTPS.", ex);
+                throw Errors.HttpsTimedOut(endpoint, serverName, deadline.Total);
+            }
+            catch (Exception ex) when (ex is IOException || ex is SocketException || ex is AuthenticationException || ex is ObjectDisposedException)
+            {
+                throw new CertCmdletsException("HttpsConnectionFailed", CertErrorKind.ReadError, endpoint,
+                    $"No TLS connection to {endpoint} (server name '{serverName}'): {ex.Message} Check that the server listens there and speaks HTTPS.", ex);
             }
 
-            if (sent.Count == 0)
+            lock (sent)
             {
-                throw new CertCmdletsException("HttpsNoCertificate", CertErrorKind.InvalidData, $"{hostName}:{port}", $"{hostName}:{port} sent no certificate.");
-            }
+                if (sent.Count == 0)
+                {
+                    throw new CertCmdletsException("HttpsNoCertificate", CertErrorKind.InvalidData, endpoint, $"{endpoint} sent no certificate.");
+                }
 
-            log.Verbose($"{hostName}:{port} sent {sent.Count} certificate(s): {string.Join(" | ", sent.Select(c => c.Subject))}.");
-            return sent;
+                log.Verbose($"{endpoint} sent {sent.Count} certificate(s): {string.Join(" | ", sent.Select(c => c.Subject))}.");
+                return new List<CertificateInfo>(sent);
+            }
         }
 
-        private static bool TryHandshake(string hostName, int port, string serverName, SslProtocols protocol, TimeSpan timeout)
+        private static Outcome TryHandshake(string hostName, int port, string serverName, SslProtocols protocol, Deadline deadline)
         {
             try
             {
-                using TcpClient client = Connect(hostName, port, timeout);
-                using var ssl = new SslStream(client.GetStream(), false, (sender, certificate, chain, errors) => true);
-                ssl.AuthenticateAsClient(serverName, null, protocol, false);
-                return true;
+                using TimedConnection connection = TimedConnection.Open(hostName, port, deadline);
+                using var ssl = new SslStream(connection.Stream, false, (sender, certificate, chain, errors) => true);
+                connection.Within(ssl.AuthenticateAsClientAsync(serverName, null, protocol, false));
+                return Outcome.Accepted;
             }
-            catch (Exception ex) when (ex is IOException || ex is SocketException || ex is AuthenticationException || ex is TimeoutException || ex is NotSupportedException || ex is ArgumentException || ex is System.ComponentModel.Win32Exception)
+            catch (TimeoutException)
             {
-                return false;
+                return Outcome.TimedOut;
+            }
+            catch (Exception ex) when (ex is IOException || ex is SocketException || ex is AuthenticationException || ex is NotSupportedException || ex is ArgumentException || ex is ObjectDisposedException || ex is System.ComponentModel.Win32Exception)
+            {
+                return Outcome.Refused;
             }
         }
 
-        private static bool CheckRedirect(string hostName, int port, string serverName, TimeSpan timeout, out string detail)
+        private static bool CheckRedirect(string hostName, int port, string serverName, Deadline deadline, out string detail)
         {
             const string probePath = "/certcmdlets-probe/page?query=1";
+            if (deadline.Expired)
+            {
+                detail = $"it could not be checked within {deadline.Total.TotalSeconds:0.#} s (-TimeoutSeconds).";
+                return false;
+            }
+
+            List<string> lines;
             try
             {
-                using TcpClient client = Connect(hostName, port, timeout);
-                NetworkStream stream = client.GetStream();
+                using TimedConnection connection = TimedConnection.Open(hostName, port, deadline);
                 byte[] request = Encoding.ASCII.GetBytes($"GET {probePath} HTTP/1.1\r\nHost: {serverName}\r\nConnection: close\r\nUser-Agent: CertCmdlets\r\n\r\n");
-                stream.Write(request, 0, request.Length);
-                using var reader = new StreamReader(stream, Encoding.ASCII);
-                string? status = reader.ReadLine();
-                string? location = null;
-                string? line;
-                while (!string.IsNullOrEmpty(line = reader.ReadLine()))
+                connection.Within(connection.Stream.WriteAsync(request, 0, request.Length));
+                lines = ResponseHead.Read(connection, out string? refusal);
+                if (refusal is not null)
                 {
-                    if (line!.StartsWith("Location:", StringComparison.OrdinalIgnoreCase))
-                    {
-                        location = line.Substring("Location:".Length).Trim();
-                    }
-                }
-
-                string[] parts = (status ?? string.Empty).Split(' ');
-                bool isRedirect = parts.Length >= 2 && (parts[1] == "301" || parts[1] == "302" || parts[1] == "303" || parts[1] == "307" || parts[1] == "308");
-                if (!isRedirect || location is null)
-                {
-                    detail = $"it answered '{status}'.";
+                    detail = refusal;
                     return false;
                 }
-
-                if (!location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-                {
-                    detail = $"it redirects to '{location}', not to https://.";
-                    return false;
-                }
-
-                if (!Uri.TryCreate(location, UriKind.Absolute, out Uri? target) || !string.Equals(target.Host, serverName, StringComparison.OrdinalIgnoreCase))
-                {
-                    detail = $"it redirects to '{location}', another host than '{serverName}'.";
-                    return false;
-                }
-
-                if (!location.EndsWith(probePath, StringComparison.Ordinal))
-                {
-                    detail = $"it redirects to '{location}', losing the path or query of '{probePath}'.";
-                    return false;
-                }
-
-                detail = $"{parts[1]} to {location}";
-                return true;
             }
-            catch (Exception ex) when (ex is IOException || ex is SocketException || ex is TimeoutException)
+            catch (TimeoutException)
+            {
+                detail = $"no complete answer on {hostName}:{port} within {deadline.Total.TotalSeconds:0.#} s (-TimeoutSeconds).";
+                return false;
+            }
+            catch (Exception ex) when (ex is IOException || ex is SocketException || ex is ObjectDisposedException)
             {
                 detail = $"no answer on {hostName}:{port} ({ex.Message}).";
                 return false;
             }
-        }
 
-        private static TcpClient Connect(string hostName, int port, TimeSpan timeout)
-        {
-            var client = new TcpClient();
-            try
+            string status = lines.Count > 0 ? lines[0] : string.Empty;
+            string? location = null;
+            foreach (string line in lines.Skip(1))
             {
-                if (!client.ConnectAsync(hostName, port).Wait(timeout))
+                if (line.StartsWith("Location:", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new TimeoutException($"no connection within {timeout.TotalSeconds:0.#} s.");
+                    location = line.Substring("Location:".Length).Trim();
                 }
             }
-            catch (AggregateException ex) when (ex.InnerException is SocketException socket)
+
+            string[] parts = status.Split(' ');
+            bool isRedirect = parts.Length >= 2 && (parts[1] == "301" || parts[1] == "302" || parts[1] == "303" || parts[1] == "307" || parts[1] == "308");
+            if (!isRedirect || location is null)
             {
-                client.Dispose();
-                throw socket;
-            }
-            catch (TimeoutException)
-            {
-                client.Dispose();
-                throw;
+                detail = $"it answered '{(status.Length > 200 ? status.Substring(0, 200) + "..." : status)}'.";
+                return false;
             }
 
-            client.ReceiveTimeout = (int)timeout.TotalMilliseconds;
-            client.SendTimeout = (int)timeout.TotalMilliseconds;
-            return client;
+            if (!location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                detail = $"it redirects to '{location}', not to https://.";
+                return false;
+            }
+
+            if (!Uri.TryCreate(location, UriKind.Absolute, out Uri? target) || !string.Equals(target.Host, serverName, StringComparison.OrdinalIgnoreCase))
+            {
+                detail = $"it redirects to '{location}', another host than '{serverName}'.";
+                return false;
+            }
+
+            if (!location.EndsWith(probePath, StringComparison.Ordinal))
+            {
+                detail = $"it redirects to '{location}', losing the path or query of '{probePath}'.";
+                return false;
+            }
+
+            detail = $"{parts[1]} to {location}";
+            return true;
+        }
+
+        private enum Outcome
+        {
+            Accepted,
+            Refused,
+            TimedOut,
+        }
+
+        /// <summary>The end of the whole probe: every connection gets what is left of it.</summary>
+        private sealed class Deadline
+        {
+            private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+            public Deadline(TimeSpan total)
+            {
+                Total = total;
+            }
+
+            public TimeSpan Total { get; }
+
+            public TimeSpan Remaining => Total - _clock.Elapsed > TimeSpan.Zero ? Total - _clock.Elapsed : TimeSpan.Zero;
+
+            public bool Expired => Remaining <= TimeSpan.Zero;
+        }
+
+        /// <summary>
+        /// A TCP connection that cannot outlive the deadline: every operation is awaited for what is left of it at
+        /// most, and a timer closes the socket when it passes, so a peer sending one byte every two seconds (or
+        /// nothing) ends the operation with a TimeoutException instead of holding it for minutes.
+        /// </summary>
+        private sealed class TimedConnection : IDisposable
+        {
+            private readonly TcpClient _client;
+            private readonly Deadline _deadline;
+            private readonly Timer _timer;
+
+            private TimedConnection(TcpClient client, Deadline deadline)
+            {
+                _client = client;
+                _deadline = deadline;
+                _timer = new Timer(_ => _client.Dispose(), null, deadline.Remaining, Timeout.InfiniteTimeSpan);
+            }
+
+            public NetworkStream Stream => _client.GetStream();
+
+            public static TimedConnection Open(string hostName, int port, Deadline deadline)
+            {
+                if (deadline.Expired)
+                {
+                    throw new TimeoutException();
+                }
+
+                var connection = new TimedConnection(new TcpClient(), deadline);
+                try
+                {
+                    connection.Within(connection._client.ConnectAsync(hostName, port));
+                    return connection;
+                }
+                catch
+                {
+                    connection.Dispose();
+                    throw;
+                }
+            }
+
+            /// <summary>Waits for <paramref name="task"/> until the deadline; TimeoutException (and the socket closed) when it passes.</summary>
+            public void Within(Task task)
+            {
+                bool finished;
+                try
+                {
+                    finished = task.Wait(_deadline.Remaining);
+                }
+                catch (AggregateException ex) when (ex.InnerException is not null)
+                {
+                    if (_deadline.Expired)
+                    {
+                        throw new TimeoutException();
+                    }
+
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+                    throw;
+                }
+
+                if (!finished)
+                {
+                    _client.Dispose();
+                    task.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+                    throw new TimeoutException();
+                }
+            }
+
+            /// <summary>Reads what is available (at least one byte, 0 at the end) before the deadline.</summary>
+            public int Read(byte[] buffer)
+            {
+                Task<int> read = Stream.ReadAsync(buffer, 0, buffer.Length);
+                Within(read);
+                return read.Result;
+            }
+
+            public void Dispose()
+            {
+                _timer.Dispose();
+                _client.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// The status line and headers of a plain HTTP answer, read with limits: a line at most 8 KiB, at most 100
+        /// lines, at most 64 KiB in all. An endless header line or endless headers end the read with a refusal.
+        /// </summary>
+        private static class ResponseHead
+        {
+            public const int MaximumLine = 8192;
+            public const int MaximumLines = 100;
+            public const int MaximumTotal = 65536;
+
+            public static List<string> Read(TimedConnection connection, out string? refusal)
+            {
+                var lines = new List<string>();
+                var line = new StringBuilder();
+                var buffer = new byte[4096];
+                int total = 0;
+                refusal = null;
+                while (true)
+                {
+                    int read = connection.Read(buffer);
+                    if (read == 0)
+                    {
+                        if (line.Length > 0)
+                        {
+                            lines.Add(line.ToString());
+                        }
+
+                        return lines;
+                    }
+
+                    total += read;
+                    for (int i = 0; i < read; i++)
+                    {
+                        char c = (char)buffer[i];
+                        if (c == '\n')
+                        {
+                            if (line.Length == 0)
+                            {
+                                return lines;
+                            }
+
+                            lines.Add(line.ToString());
+                            line.Clear();
+                            if (lines.Count > MaximumLines)
+                            {
+                                refusal = $"its answer has more than {MaximumLines} header lines, which no web server sends.";
+                                return lines;
+                            }
+                        }
+                        else if (c != '\r')
+                        {
+                            line.Append(c);
+                            if (line.Length > MaximumLine)
+                            {
+                                refusal = $"its answer has a header line longer than {MaximumLine / 1024} KiB, which no web server sends.";
+                                return lines;
+                            }
+                        }
+                    }
+
+                    if (total > MaximumTotal)
+                    {
+                        refusal = $"its answer's headers are larger than {MaximumTotal / 1024} KiB, which no web server sends.";
+                        return lines;
+                    }
+                }
+            }
         }
     }
 }

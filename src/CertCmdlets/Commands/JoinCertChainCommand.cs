@@ -75,7 +75,7 @@ namespace CertCmdlets.Commands
         public SwitchParameter Download { get; set; }
 
         /// <summary>
-        /// <para type="description">Seconds one download may take (default 10).</para>
+        /// <para type="description">Seconds all downloads of this call may take together: every issuer URL, redirect and round (default 10).</para>
         /// </summary>
         [Parameter]
         [ValidateRange(1, 300)]

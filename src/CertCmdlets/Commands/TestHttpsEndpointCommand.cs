@@ -54,11 +54,11 @@ namespace CertCmdlets.Commands
         public string[] TrustedRootPath { get; set; } = Array.Empty<string>();
 
         /// <summary>
-        /// <para type="description">Seconds to wait for each connection (default 10).</para>
+        /// <para type="description">Seconds the whole check of one endpoint may take: every connection, TLS handshake and the HTTP redirect check together (default 30). A server too slow for it is reported, not waited for.</para>
         /// </summary>
         [Parameter]
         [ValidateRange(1, 300)]
-        public int TimeoutSeconds { get; set; } = 10;
+        public int TimeoutSeconds { get; set; } = 30;
 
         /// <summary>
         /// <para type="description">Return only $true (no problem) or $false.</para>

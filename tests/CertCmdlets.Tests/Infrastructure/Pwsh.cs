@@ -47,6 +47,9 @@ namespace CertCmdlets.Tests.Infrastructure
                 UseShellExecute = false,
                 WorkingDirectory = workingDirectory,
             };
+
+            // Scripts import the checkout's module by this name (Import-Module $env:CERTCMDLETS_MANIFEST).
+            start.Environment["CERTCMDLETS_MANIFEST"] = Repository.Manifest;
             foreach (string argument in new List<string> { "-NoProfile", "-NonInteractive", "-File", scriptFile })
             {
                 start.ArgumentList.Add(argument);
