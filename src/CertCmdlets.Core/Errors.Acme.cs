@@ -56,6 +56,11 @@ namespace CertCmdlets.Core
                 $"The MAC key given for the external account '{keyId}' is not base64url text (letters, digits, '-' and '_'), as CAs hand it out. Nothing was sent.",
                 "Copy the MAC (HMAC) key again from the CA's account page, without spaces or quotes.");
 
+        public static CertCmdletsException AcmeExternalAccountRejected(string keyId, string caSays) =>
+            Acme("AcmeExternalAccountRejected", CertErrorKind.AuthenticationError, keyId,
+                $"The CA refused the External Account Binding with key id '{keyId}', so no account was opened ({caSays}).",
+                "Copy the key id and the MAC key again from your account page at the CA (a MAC key is used once by some CAs: make a new one there).");
+
         public static CertCmdletsException AcmeExternalAccountIncomplete() =>
             Acme("AcmeExternalAccountIncomplete", CertErrorKind.InvalidArgument, "ExternalAccountKeyId",
                 "External Account Binding needs both the key id and the MAC key; only one was given. Nothing was sent.",

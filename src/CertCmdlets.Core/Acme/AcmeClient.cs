@@ -59,7 +59,17 @@ namespace CertCmdlets.Core.Acme
         /// A signed POST. <paramref name="keyId"/> null signs with the key's JWK (new account, certificate-key revocation),
         /// <paramref name="payload"/> null is POST-as-GET. Refusals become the error for <paramref name="activity"/>.
         /// </summary>
-        public AcmeHttpResponse Post(Uri url, AcmeAccountKey key, string? keyId, JsonValue? payload, AcmeActivity activity, string context, object target, string accept = "application/json", string? challengeType = null)
+        /// <param name="url">The resource.</param>
+        /// <param name="key">The signing key.</param>
+        /// <param name="keyId">The account URL, or null to sign with the key's JWK.</param>
+        /// <param name="payload">The JSON payload, or null for POST-as-GET.</param>
+        /// <param name="activity">What is being done, for the error's next step.</param>
+        /// <param name="context">What is being done, in the words that lead the error message.</param>
+        /// <param name="target">The error's target.</param>
+        /// <param name="accept">The media type asked for.</param>
+        /// <param name="challengeType">For validation errors, the challenge type.</param>
+        /// <param name="refine">A more specific error for some refusals (null keeps the general one).</param>
+        public AcmeHttpResponse Post(Uri url, AcmeAccountKey key, string? keyId, JsonValue? payload, AcmeActivity activity, string context, object target, string accept = "application/json", string? challengeType = null, Func<AcmeProblem, CertCmdletsException?>? refine = null)
         {
             int busyRetries = 0;
             int nonceRetries = 0;
@@ -92,7 +102,7 @@ namespace CertCmdlets.Core.Acme
                     continue;
                 }
 
-                throw problem.ToException(activity, context, target, response.RetryAt, challengeType);
+                throw refine?.Invoke(problem) ?? problem.ToException(activity, context, target, response.RetryAt, challengeType);
             }
         }
 

@@ -28,7 +28,7 @@ namespace CertCmdlets.Core.Acme
             CertificateInfo copy = certificate.Clone();
             if (!ApplyRenewalInfo(copy, quiet: false))
             {
-                Log.Warning($"{DirectoryUrl} offers no renewal information (RFC 9773); '{certificate.Subject}' keeps the module's rule (RenewAfter {certificate.RenewAfter:yyyy-MM-dd}).");
+                Log.Warning($"{DirectoryUrl} offers no renewal information (RFC 9773); '{certificate.Subject}' keeps its renewal date (RenewAfter {certificate.RenewAfter:yyyy-MM-dd}, the module's rule unless a CA suggested another).");
             }
 
             return copy;

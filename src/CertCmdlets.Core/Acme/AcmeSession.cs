@@ -259,7 +259,9 @@ namespace CertCmdlets.Core.Acme
                     payload.Add("externalAccountBinding", ExternalAccountBinding(key, options.ExternalAccountKeyId, options.ExternalAccountMacKey!, directory.NewAccount));
                 }
 
-                AcmeHttpResponse response = _client.Post(directory.NewAccount, key, null, payload, AcmeActivity.Account, $"Opening an account at {DirectoryUrl}", DirectoryUrl);
+                string? keyId = options.ExternalAccountKeyId;
+                AcmeHttpResponse response = _client.Post(directory.NewAccount, key, null, payload, AcmeActivity.Account, $"Opening an account at {DirectoryUrl}", DirectoryUrl, refine: problem =>
+                    keyId is not null && (problem.Type == "unauthorized" || problem.Type == "malformed") ? Errors.AcmeExternalAccountRejected(keyId, "the CA said: " + problem.Describe()) : null);
                 string accountUrl = response.Location ?? throw Errors.AcmeResponseInvalid(directory.NewAccount.ToString(), "the new account's answer has no Location (the account URL).");
                 var account = new SavedAccount(_client.DirectoryUrl, accountUrl, "valid", contact, DateTimeOffset.UtcNow, options.AcceptTermsOfService ? directory.TermsOfService : null, options.ExternalAccountKeyId, _store.FolderFor(_client.DirectoryUrl));
                 ApplyAccountJson(account, response.Json());

@@ -72,7 +72,7 @@ namespace CertCmdlets.Core.Acme.Json
 
         private JsonValue ReadValue(int depth)
         {
-            if (depth > MaximumDepth)
+            if (depth >= MaximumDepth)
             {
                 throw new JsonFormatException($"Nesting deeper than {MaximumDepth} levels", _position);
             }
