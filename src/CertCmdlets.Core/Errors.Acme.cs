@@ -42,8 +42,8 @@ namespace CertCmdlets.Core
         public static CertCmdletsException AcmeTermsOfServiceNotAccepted(string directory, string? termsUrl) =>
             Acme("AcmeTermsOfServiceNotAccepted", CertErrorKind.InvalidOperation, directory,
                 termsUrl is null
-                    ? $"Opening an account at {directory} means agreeing to the CA's terms of service, which were not accepted. Nothing was sent."
-                    : $"Opening an account at {directory} means agreeing to the CA's terms of service at {termsUrl}, which were not accepted. Nothing was sent.",
+                    ? $"Opening an account at {directory} means agreeing to the CA's terms of service, which were not accepted. No account was opened."
+                    : $"Opening an account at {directory} means agreeing to the CA's terms of service at {termsUrl}, which were not accepted. No account was opened.",
                 "Read the terms, then run the command again with -AcceptTermsOfService.");
 
         public static CertCmdletsException AcmeExternalAccountRequired(string directory, string? detail) =>
