@@ -214,7 +214,7 @@ namespace CertCmdlets.Core.Acme
 
                 if (last is not null)
                 {
-                    _client.Sleep(_client.PollDelay(last, attempt, deadline));
+                    _client.Sleep(_client.PollDelay(last, attempt - 1, deadline));
                 }
 
                 last = _client.PostAsGet(order.Url, key, account.AccountUrl, AcmeActivity.Order, "Reading the order", order.Url.ToString());

@@ -142,7 +142,8 @@ namespace CertCmdlets.Core.Tests.Acme
             string good = AcmeTestKit.Name("good");
             string elsewhere = AcmeTestKit.Name("elsewhere");
             _pebble.Server.AddARecord(elsewhere, "127.0.0.2");
-            using var other = new StaticFileServer(Path.GetTempPath(), _pebble.Server.HttpPort, IPAddress.Parse("127.0.0.2"));
+            using var elsewhereRoot = new TempDirectory();
+            using var other = new StaticFileServer(elsewhereRoot.Path, _pebble.Server.HttpPort, IPAddress.Parse("127.0.0.2"));
             using var web = new StaticFileServer(_webRoot.Path, _pebble.Server.HttpPort);
             var log = new RecordingLog();
             using var session = Session(log);
