@@ -85,7 +85,7 @@ namespace CertCmdlets.Core.Acme.Challenges
                 if (ChallengePath.StartsWith(prefix, StringComparison.Ordinal))
                 {
                     string rest = ChallengePath.Substring(prefix.Length).Trim('/');
-                    string target = tree.Resolve(alias.Arguments[1]);
+                    string target = tree.Resolve(alias.Arguments[1]).TrimEnd('/', '\\');
                     return rest.Length == 0 ? target : System.IO.Path.Combine(target, rest.Replace('/', System.IO.Path.DirectorySeparatorChar));
                 }
             }
