@@ -95,9 +95,16 @@ namespace CertCmdlets.Core.Acme
                 }
                 else
                 {
-                    replacesId = AcmeRenewalWindow.CertificateId(replaces);
-                    payload.Add("replaces", replacesId);
-                    Log.Verbose($"The order replaces {replaces.Thumbprint} (certificate id {replacesId}).");
+                    try
+                    {
+                        replacesId = AcmeRenewalWindow.CertificateId(replaces);
+                        payload.Add("replaces", replacesId);
+                        Log.Verbose($"The order replaces {replaces.Thumbprint} (certificate id {replacesId}).");
+                    }
+                    catch (CertCmdletsException ex) when (ex.ErrorId == "AcmeCertificateHasNoAuthorityKeyId")
+                    {
+                        Log.Warning($"The order cannot name the certificate it replaces: {ex.Message}");
+                    }
                 }
             }
 
