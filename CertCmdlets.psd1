@@ -7,7 +7,7 @@
     Author                 = 'CertCmdlets contributors'
     CompanyName            = 'CertCmdlets'
     Copyright              = '(c) CertCmdlets contributors. All rights reserved.'
-    Description            = 'The whole life of a web server''s TLS certificate: keys and requests, PEM, DER, PKCS#7 and PFX files, chains, and Apache httpd over HTTPS.'
+    Description            = 'The whole life of a web server''s TLS certificate: keys and requests, PEM, DER, PKCS#7 and PFX files, chains, certificates from ACME CAs (Let''s Encrypt, ZeroSSL...), and Apache httpd over HTTPS.'
     CompatiblePSEditions   = @('Desktop', 'Core')
     PowerShellVersion      = '5.1'
     # The public types scripts name ([CertCmdlets.CertificateInfo], catch [CertCmdlets.CertCmdletsException]), loaded
@@ -29,13 +29,20 @@
         'Set-ApacheSsl'
         'Enable-HttpsRedirect'
         'Test-HttpsEndpoint'
+        'New-AcmeAccount'
+        'Get-AcmeAccount'
+        'Set-AcmeAccount'
+        'Disable-AcmeAccount'
+        'Request-AcmeCertificate'
+        'Revoke-AcmeCertificate'
+        'Update-AcmeRenewalInfo'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags       = @('PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS', 'TLS', 'SSL', 'Certificate', 'PKI', 'Apache', 'PEM', 'PFX')
+            Tags       = @('PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS', 'TLS', 'SSL', 'Certificate', 'PKI', 'Apache', 'PEM', 'PFX', 'ACME', 'LetsEncrypt')
         }
     }
 }

@@ -1,0 +1,631 @@
+<#
+.SYNOPSIS
+    Certificates from an ACME CA through the user's pipeline, against Debian's pebble (Let's Encrypt's test CA) and
+    pebble-challtestsrv on 127.0.0.1: one -Case per invocation.
+
+.DESCRIPTION
+    Each invocation (except WhatIf) starts its own pebble and pebble-challtestsrv on free high ports of 127.0.0.1
+    (validation sleeps off, authorization reuse off, a quarter of the good nonces refused so the badNonce retry is
+    always exercised), with a TLS certificate for pebble's listener made by the module (New-CertRequest -SelfSign |
+    Export-CertPem) and trusted through -TrustedRootPath. Names resolve through challtestsrv (every name to 127.0.0.1
+    unless told otherwise). Accounts go to a state folder inside the work directory (-StateDirectory). Everything is
+    stopped in a finally. By -Case:
+
+    IssueAndExport   New-AcmeAccount without -AcceptTermsOfService is refused naming the terms; with it, the account is
+                     saved (key 0600, never in the output); New-CertRequest | Request-AcmeCertificate -ListenPort |
+                     Export-CertPem writes cert, key (0600), chain and full chain; the leaf holds the request's key and
+                     names and chains to pebble's root (Test-CertChain); the account is reused; -DnsName makes a new
+                     RSA key as New-CertRequest does, and -OutputDirectory writes the files itself.
+    DnsScript        DNS-01 for a name and its wildcard through the user's script blocks, which set and clear the TXT
+                     record through challtestsrv's management API; -DnsResolver asks challtestsrv until it answers.
+    Refused          A name that points elsewhere (to 127.0.0.2, where another server answers 404) is refused as
+                     AcmeUnauthorized: no challenge file is left in -WebRoot and -OutputDirectory is not created; a
+                     wildcard over HTTP is refused before anything is sent.
+    AccountLifecycle Set-AcmeAccount -Contact and -RollOverKey (same account URL, new key, still usable),
+                     Revoke-AcmeCertificate (pebble reports it revoked; twice is AcmeAlreadyRevoked), then
+                     Disable-AcmeAccount, after which an order is refused (AcmeAccountDeactivated).
+    Renewal          Update-AcmeRenewalInfo keeps the module's rule with a warning (pebble 2.4.0 offers no renewal
+                     information), and Request-AcmeCertificate -Replaces renews the certificate.
+    WhatIf           Every ACME cmdlet with -WhatIf, against a directory URL where nothing listens: no error, no output,
+                     no file (so nothing was contacted).
+    ApacheSite       A private Apache httpd on 127.0.0.1 (plain HTTP VirtualHost): Request-AcmeCertificate
+                     -ApacheConfigPath validates through the site's DocumentRoot, Export-CertPem | Set-ApacheSsl |
+                     Enable-HttpsRedirect -Reload serves it, Test-HttpsEndpoint sees the issued certificate; a renewal
+                     through the same site after the redirect (the challenge path stays on HTTP) is served in turn.
+
+.PARAMETER WorkDirectory
+    An empty (or new) directory the scenario may fill.
+
+.PARAMETER Case
+    What to check (see the description).
+
+.PARAMETER RequirePebble
+    Throw when pebble or pebble-challtestsrv is missing instead of returning the skipped marker (implied by CI=true).
+
+.PARAMETER RequireApache
+    ApacheSite only: throw when Debian's apache2 is missing instead of returning the skipped marker (implied by CI=true).
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)][string] $WorkDirectory,
+    [Parameter(Mandatory)]
+    [ValidateSet('IssueAndExport', 'DnsScript', 'Refused', 'AccountLifecycle', 'Renewal', 'WhatIf', 'ApacheSite')]
+    [string] $Case,
+    [switch] $RequirePebble,
+    [switch] $RequireApache
+)
+
+$ErrorActionPreference = 'Stop'
+. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+
+$pebbleProgram = '/usr/bin/pebble'
+$challengeProgram = '/usr/bin/pebble-challtestsrv'
+$httpdProgram = '/usr/sbin/apache2'
+$httpdModules = '/usr/lib/apache2/modules'
+
+# ---------------------------------------------------------------------------------------------------------------
+# pebble and challtestsrv
+# ---------------------------------------------------------------------------------------------------------------
+
+function Get-FreeTcpPorts {
+    # Distinct free ports on 127.0.0.1, all held until every one is known.
+    param([int] $Count)
+
+    $listeners = @(1..$Count | ForEach-Object {
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start()
+            $listener
+        })
+    try {
+        return , @($listeners | ForEach-Object { $_.LocalEndpoint.Port })
+    }
+    finally {
+        $listeners | ForEach-Object { $_.Stop() }
+    }
+}
+
+function Wait-TcpPort {
+    param([Parameter(Mandatory)][int] $Port, [int] $Seconds = 30, $Process)
+
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($Process -and $Process.HasExited) {
+            throw "$($Process.StartInfo.FileName) exited at start (code $($Process.ExitCode))."
+        }
+
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try {
+            if ($client.ConnectAsync('127.0.0.1', $Port).Wait(500)) {
+                return
+            }
+        }
+        catch {
+            # Refused: not listening yet.
+        }
+        finally {
+            $client.Dispose()
+        }
+
+        [System.Threading.Thread]::Sleep(100)
+    }
+
+    throw "Nothing listens on 127.0.0.1:$Port after $Seconds s."
+}
+
+function Start-ScenarioProcess {
+    # Starts a program with arguments and environment variables, its output to a log file; records its pid.
+    param([Parameter(Mandatory)][string] $FilePath, [string[]] $ArgumentList, [hashtable] $Environment = @{}, [Parameter(Mandatory)][string] $Name)
+
+    $start = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($argument in $ArgumentList) {
+        $start.ArgumentList.Add($argument)
+    }
+
+    foreach ($key in $Environment.Keys) {
+        $start.Environment[$key] = $Environment[$key]
+    }
+
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.WorkingDirectory = $WorkDirectory
+    $process = [System.Diagnostics.Process]::Start($start)
+    # Drain the output so the program never blocks on a full pipe.
+    $null = $process.StandardOutput.ReadToEndAsync()
+    $null = $process.StandardError.ReadToEndAsync()
+    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($WorkDirectory, "$Name.pid"), "$($process.Id)")
+    return $process
+}
+
+function Start-Pebble {
+    <#
+    .SYNOPSIS
+        pebble and pebble-challtestsrv on free ports; returns @{ Directory; Common (the splat for the ACME cmdlets);
+        HttpPort; DnsPort; ManagementPort; ChallengePort; Processes; TlsRoot }. -HttpPort: the port pebble validates on.
+    #>
+    param([int] $HttpPort, [string] $ChallengeHttpAddress)
+
+    $ports = Get-FreeTcpPorts -Count 6
+    if (-not $HttpPort) {
+        $HttpPort = $ports[2]
+    }
+
+    # pebble's listener certificate, made by the module (Debian ships none).
+    $tlsFolder = New-ScenarioDirectory -Parent $WorkDirectory -Name 'pebble-tls'
+    $tls = New-CertRequest 'pebble listener' -IpAddress 127.0.0.1 -DnsName localhost -KeyAlgorithm ECDSA -SelfSign -ValidDays 2 |
+        Export-CertPem -OutputDirectory $tlsFolder
+    $config = [System.IO.Path]::Combine($WorkDirectory, 'pebble.json')
+    [System.IO.File]::WriteAllText($config, (@"
+{"pebble":{"listenAddress":"127.0.0.1:$($ports[0])","managementListenAddress":"127.0.0.1:$($ports[1])",
+"certificate":"$($tls.CertificatePath)","privateKey":"$($tls.KeyPath)","httpPort":$HttpPort,"tlsPort":$($ports[3]),
+"ocspResponderURL":"","externalAccountBindingRequired":false}}
+"@))
+
+    $challengeHttp = if ($ChallengeHttpAddress) { "${ChallengeHttpAddress}:$HttpPort" } else { '' }
+    $challenge = Start-ScenarioProcess -FilePath $challengeProgram -Name 'challtestsrv' -ArgumentList @(
+        '-management', "127.0.0.1:$($ports[4])", '-dns01', "127.0.0.1:$($ports[5])", '-http01', $challengeHttp,
+        '-https01', '', '-tlsalpn01', '', '-defaultIPv4', '127.0.0.1', '-defaultIPv6', '')
+    Wait-TcpPort -Port $ports[4] -Process $challenge
+    $pebble = Start-ScenarioProcess -FilePath $pebbleProgram -Name 'pebble' -ArgumentList @('-config', $config, '-dnsserver', "127.0.0.1:$($ports[5])", '-strict=false') -Environment @{
+        PEBBLE_VA_NOSLEEP      = '1'
+        PEBBLE_WFE_NONCEREJECT = '25'
+        PEBBLE_AUTHZREUSE      = '0'
+    }
+    Wait-TcpPort -Port $ports[0] -Process $pebble
+    Wait-TcpPort -Port $ports[1] -Process $pebble
+
+    $directory = "https://127.0.0.1:$($ports[0])/dir"
+    return [pscustomobject] @{
+        Directory      = $directory
+        Common         = @{ Directory = $directory; TrustedRootPath = $tls.CertificatePath; StateDirectory = [System.IO.Path]::Combine($WorkDirectory, 'acme-state') }
+        HttpPort       = $HttpPort
+        DnsPort        = $ports[5]
+        ManagementPort = $ports[1]
+        ChallengePort  = $ports[4]
+        Processes      = @($pebble, $challenge)
+        TlsRoot        = $tls.CertificatePath
+    }
+}
+
+function Stop-Pebble {
+    param($Pebble)
+
+    if ($null -eq $Pebble) {
+        return
+    }
+
+    foreach ($process in $Pebble.Processes) {
+        if (-not $process.HasExited) {
+            $process.Kill($true)
+            $null = $process.WaitForExit(10000)
+        }
+
+        $process.Dispose()
+    }
+}
+
+function Invoke-PebbleManagement {
+    # GET on pebble's management API (its own private listener on loopback: any certificate accepted).
+    param([Parameter(Mandatory)] $Pebble, [Parameter(Mandatory)][string] $Path)
+
+    $handler = [System.Net.Http.HttpClientHandler]::new()
+    $handler.ServerCertificateCustomValidationCallback = [System.Net.Http.HttpClientHandler]::DangerousAcceptAnyServerCertificateValidator
+    $client = [System.Net.Http.HttpClient]::new($handler)
+    try {
+        return $client.GetStringAsync("https://127.0.0.1:$($Pebble.ManagementPort)/$Path").GetAwaiter().GetResult()
+    }
+    finally {
+        $client.Dispose()
+    }
+}
+
+function Invoke-ChallengeServer {
+    # POST of JSON to challtestsrv's management API (add-a, set-txt, clear-txt).
+    param([Parameter(Mandatory)][int] $Port, [Parameter(Mandatory)][string] $Path, [Parameter(Mandatory)][string] $Json)
+
+    $client = [System.Net.Http.HttpClient]::new()
+    try {
+        $content = [System.Net.Http.StringContent]::new($Json)
+        $response = $client.PostAsync("http://127.0.0.1:$Port/$Path", $content).GetAwaiter().GetResult()
+        if (-not $response.IsSuccessStatusCode) {
+            throw "challtestsrv $Path answered HTTP $([int] $response.StatusCode)."
+        }
+    }
+    finally {
+        $client.Dispose()
+    }
+}
+
+function Save-PebbleRoot {
+    # pebble's issuing root (made at start), to check chains with Test-CertChain.
+    param([Parameter(Mandatory)] $Pebble)
+
+    $path = [System.IO.Path]::Combine($WorkDirectory, 'pebble-root.pem')
+    [System.IO.File]::WriteAllText($path, (Invoke-PebbleManagement -Pebble $Pebble -Path 'roots/0'))
+    return $path
+}
+
+function Join-SortedText {
+    # The items sorted ordinally and joined (Sort-Object is not a Core cmdlet).
+    param([Parameter(Position = 0)][AllowNull()][object[]] $Items)
+
+    $texts = [string[]] @($Items | ForEach-Object { "$_" })
+    [System.Array]::Sort($texts, [System.StringComparer]::Ordinal)
+    return $texts -join ','
+}
+
+function New-ScenarioName {
+    param([Parameter(Mandatory)][string] $Label)
+    return "$Label-$([guid]::NewGuid().ToString('N').Substring(0, 8)).acme-test.example"
+}
+
+function Get-PebbleSkip {
+    if ([System.IO.File]::Exists($pebbleProgram) -and [System.IO.File]::Exists($challengeProgram)) {
+        return $null
+    }
+
+    if ($RequirePebble -or $env:CI -eq 'true') {
+        throw "pebble and pebble-challtestsrv ($pebbleProgram, $challengeProgram) are required for this scenario (CI=true or -RequirePebble). Install them: apt-get install pebble."
+    }
+
+    return New-ScenarioSkipped -Reason "pebble is not installed ($pebbleProgram); this scenario issues certificates from it (under CI=true it fails instead)."
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# A private httpd (ApacheSite)
+# ---------------------------------------------------------------------------------------------------------------
+
+function Get-ApacheSkip {
+    if ((Test-ScenarioOnWindows) -and -not $RequireApache) {
+        return New-ScenarioSkipped -Reason "Debian's apache2 does not exist on Windows."
+    }
+
+    if ([System.IO.File]::Exists($httpdProgram) -and [System.IO.Directory]::Exists($httpdModules)) {
+        return $null
+    }
+
+    if ($RequireApache -or $env:CI -eq 'true') {
+        throw "Debian's apache2 ($httpdProgram) is required for this case (CI=true or -RequireApache). Install it: apt-get install apache2."
+    }
+
+    return New-ScenarioSkipped -Reason "Debian's apache2 is not installed; the ApacheSite case validates through a private httpd (under CI=true it fails instead)."
+}
+
+function New-ScenarioHttpd {
+    # A private httpd under the work directory: plain HTTP on 127.0.0.1:-HttpPort with a VirtualHost for -SiteName.
+    param([Parameter(Mandatory)][int] $HttpPort, [Parameter(Mandatory)][string] $SiteName)
+
+    $root = New-ScenarioDirectory -Parent $WorkDirectory -Name 'httpd'
+    $documentRoot = New-ScenarioDirectory -Parent $root -Name 'htdocs'
+    $null = New-ScenarioDirectory -Parent $root -Name 'logs'
+    # The main server's DocumentRoot differs from the site's: the challenge must go to the site's.
+    $null = New-ScenarioDirectory -Parent $root -Name 'unused'
+    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($documentRoot, 'index.html'), "ACME site`n")
+    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($root, 'mime.types'), "text/html html`n")
+    $user = if ([System.Environment]::UserName -eq 'root') { "User www-data`nGroup www-data`n" } else { '' }
+    $config = [System.IO.Path]::Combine($root, 'httpd.conf')
+    [System.IO.File]::WriteAllText($config, @"
+ServerRoot "$root"
+Listen 127.0.0.1:$HttpPort
+LoadModule mpm_event_module $httpdModules/mod_mpm_event.so
+LoadModule authz_core_module $httpdModules/mod_authz_core.so
+LoadModule mime_module $httpdModules/mod_mime.so
+LoadModule dir_module $httpdModules/mod_dir.so
+${user}ServerName localhost
+PidFile logs/httpd.pid
+ErrorLog logs/error.log
+TypesConfig mime.types
+DocumentRoot "$root/unused"
+
+<Directory "$documentRoot">
+	Require all granted
+</Directory>
+
+<VirtualHost *:$HttpPort>
+	ServerName $SiteName
+	DocumentRoot "$documentRoot"
+</VirtualHost>
+"@.Replace("`r`n", "`n"))
+    if (-not (Test-ScenarioOnWindows)) {
+        # httpd's workers run as www-data when started by root: the folders must be traversable.
+        $mode = [System.IO.UnixFileMode] 'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
+        foreach ($folder in @($WorkDirectory, $root, $documentRoot)) {
+            [System.IO.File]::SetUnixFileMode($folder, $mode)
+        }
+    }
+
+    return [pscustomobject] @{ Root = $root; Config = $config; DocumentRoot = $documentRoot; HttpPort = $HttpPort }
+}
+
+function Invoke-ScenarioHttpd {
+    param([Parameter(Mandatory)] $Httpd, [Parameter(Mandatory)][string] $Signal)
+
+    $lines = & $httpdProgram -d $Httpd.Root -f $Httpd.Config -k $Signal 2>&1 | ForEach-Object { "$_" }
+    $code = $LASTEXITCODE
+    $global:LASTEXITCODE = 0
+    if ($code -ne 0) {
+        $log = [System.IO.Path]::Combine($Httpd.Root, 'logs', 'error.log')
+        $text = if ([System.IO.File]::Exists($log)) { [System.IO.File]::ReadAllText($log) } else { '' }
+        throw "httpd -k $Signal failed ($code): $($lines -join ' ') $text"
+    }
+}
+
+function Stop-ScenarioHttpd {
+    param($Httpd)
+
+    if ($null -eq $Httpd) {
+        return
+    }
+
+    $pidFile = [System.IO.Path]::Combine($Httpd.Root, 'logs', 'httpd.pid')
+    if (-not [System.IO.File]::Exists($pidFile)) {
+        return
+    }
+
+    $mainPid = [int] [System.IO.File]::ReadAllText($pidFile).Trim()
+    $null = & $httpdProgram -d $Httpd.Root -f $Httpd.Config -k stop 2>&1
+    $global:LASTEXITCODE = 0
+    try {
+        $process = [System.Diagnostics.Process]::GetProcessById($mainPid)
+        if (-not $process.WaitForExit(10000)) {
+            $process.Kill($true)
+        }
+    }
+    catch [System.ArgumentException] {
+        # Already gone.
+    }
+}
+
+function Wait-ServedThumbprint {
+    # Test-HttpsEndpoint until the server sends the expected leaf (graceful restarts finish asynchronously).
+    param([Parameter(Mandatory)][int] $Port, [Parameter(Mandatory)][string] $ServerName, [Parameter(Mandatory)][string] $Thumbprint, [Parameter(Mandatory)][string] $Root)
+
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    do {
+        $probe = @(Test-HttpsEndpoint 127.0.0.1 -Port $Port -ServerName $ServerName -TrustedRootPath $Root -ErrorAction SilentlyContinue)
+        if ($probe.Count -eq 1 -and $probe[0].Certificate -and $probe[0].Certificate.Thumbprint -eq $Thumbprint) {
+            return $probe[0]
+        }
+
+        [System.Threading.Thread]::Sleep(200)
+    } while ([DateTime]::UtcNow -lt $deadline)
+
+    throw "127.0.0.1:$Port never served $Thumbprint (last: $(if ($probe.Count -eq 1 -and $probe[0].Certificate) { $probe[0].Certificate.Thumbprint } else { 'no answer' }))."
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# The cases
+# ---------------------------------------------------------------------------------------------------------------
+
+$WorkDirectory = Initialize-ScenarioDirectory -Path $WorkDirectory
+
+if ($Case -eq 'WhatIf') {
+    $port = (Get-FreeTcpPorts -Count 1)[0]
+    $nowhere = @{ Directory = "https://127.0.0.1:$port/dir"; StateDirectory = [System.IO.Path]::Combine($WorkDirectory, 'acme-state') }
+    $before = Get-DirectorySnapshot $WorkDirectory
+    $self = New-CertRequest 'whatif.example.test' -SelfSign -KeyAlgorithm ECDSA
+    $output = Assert-NoError {
+        New-AcmeAccount @nowhere -AcceptTermsOfService -WhatIf
+        New-CertRequest 'whatif.example.test' -KeyAlgorithm ECDSA | Request-AcmeCertificate @nowhere -ListenPort $port -WhatIf
+        Request-AcmeCertificate 'whatif.example.test' @nowhere -WebRoot $WorkDirectory -OutputDirectory ([System.IO.Path]::Combine($WorkDirectory, 'out')) -AcceptTermsOfService -WhatIf
+        Set-AcmeAccount @nowhere -Contact 'a@example.test' -WhatIf
+        Set-AcmeAccount @nowhere -RollOverKey -WhatIf
+        Disable-AcmeAccount @nowhere -WhatIf
+        $self | Revoke-AcmeCertificate @nowhere -WhatIf
+    }
+    Assert-Count 0 $output '-WhatIf emits nothing'
+    Assert-DirectoryUnchanged $before $WorkDirectory '-WhatIf writes nothing (no account, no challenge file, no certificate)'
+    # Without -WhatIf the same directory is unreachable: proof that -WhatIf did not try.
+    $null = Assert-ErrorId { New-AcmeAccount @nowhere -AcceptTermsOfService } 'AcmeServerUnreachable' -Terminating -Category ConnectionError
+    return
+}
+
+$skip = Get-PebbleSkip
+if ($skip) {
+    return $skip
+}
+
+if ($Case -eq 'ApacheSite') {
+    $skip = Get-ApacheSkip
+    if ($skip) {
+        return $skip
+    }
+}
+
+$pebble = $null
+$httpd = $null
+try {
+    switch ($Case) {
+        'IssueAndExport' {
+            $pebble = Start-Pebble
+            $common = $pebble.Common
+            $refused = Assert-ErrorId { New-AcmeAccount @common -Contact 'admin@example.test' } 'AcmeTermsOfServiceNotAccepted' -Terminating -MessagePattern 'Do%20what%20thou%20wilt'
+            Assert-Match $refused.Errors[0].ErrorDetails.RecommendedAction '-AcceptTermsOfService' 'the error says how to agree'
+            Assert-FileMissing $common.StateDirectory 'no account folder without agreement'
+
+            $account = Assert-NoError { New-AcmeAccount @common -Contact 'admin@example.test' -AcceptTermsOfService }
+            Assert-Count 1 $account 'New-AcmeAccount emits the account'
+            Assert-Equal 'valid' $account[0].Status 'the account is valid'
+            Assert-Equal 'ES256' $account[0].KeyAlgorithm 'ES256 by default'
+            Assert-Contains $account[0].Contact 'mailto:admin@example.test' 'the contact is a mailto URL'
+            $accountKey = [System.IO.Path]::Combine($account[0].StatePath, 'account.key')
+            Assert-FileMode $accountKey '600' 'the account key is private'
+            Assert-NotMatch (($account[0].PSObject.Properties | ForEach-Object { "$($_.Value)" }) -join ' ') 'PRIVATE KEY' 'the account object carries no key'
+
+            $name = New-ScenarioName 'www'
+            $alias = New-ScenarioName 'alias'
+            $out = [System.IO.Path]::Combine($WorkDirectory, 'tls')
+            $request = New-CertRequest $name -DnsName $alias -KeyAlgorithm ECDSA
+            $issued = Assert-NoError {
+                $request | Request-AcmeCertificate @common -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 | Export-CertPem -OutputDirectory $out
+            }
+            Assert-Count 1 $issued 'one certificate for one request'
+            $certificate = $issued[0]
+            Assert-True $certificate.HasPrivateKey 'the certificate carries the request''s key'
+            Assert-Equal (Join-SortedText $name, $alias) (Join-SortedText $certificate.DnsNames) 'the names of the request'
+            Assert-Equal $request.KeyAlgorithm $certificate.KeyAlgorithm 'the request''s key, not a new one'
+            Assert-Count 1 $certificate.Chain 'the intermediate travels with it'
+            Assert-Match $certificate.Issuer 'Pebble Intermediate CA' 'issued by pebble'
+            foreach ($file in @($certificate.CertificatePath, $certificate.ChainPath, $certificate.FullChainPath)) {
+                Assert-FileExists $file 'Export-CertPem wrote it'
+            }
+
+            Assert-FileMode $certificate.KeyPath '600'
+            $root = Save-PebbleRoot -Pebble $pebble
+            $tested = Assert-NoError { Test-CertChain -Path $certificate.FullChainPath -TrustedRootPath $root -DnsName $name }
+            Assert-True $tested[0].IsValid "the full chain leads to pebble's root ($($tested[0].Problems -join '; '))"
+            $reread = Assert-NoError { Import-CertFile $certificate.CertificatePath -KeyPath $certificate.KeyPath }
+            Assert-True $reread[0].HasPrivateKey 'key.pem belongs to cert.pem'
+
+            # The same account again (one per CA), and a new RSA key for -DnsName, written by -OutputDirectory.
+            $second = [System.IO.Path]::Combine($WorkDirectory, 'tls-second')
+            $byName = Assert-NoError { Request-AcmeCertificate (New-ScenarioName 'byname') @common -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 -OutputDirectory $second }
+            Assert-Equal 'RSA 2048' $byName[0].KeyAlgorithm 'a new key as New-CertRequest makes it'
+            Assert-Equal ([System.IO.Path]::Combine($second, 'fullchain.pem')) $byName[0].FullChainPath '-OutputDirectory writes the full chain'
+            Assert-FileMode ([System.IO.Path]::Combine($second, 'key.pem')) '600'
+            $accounts = Assert-NoError { Get-AcmeAccount -StateDirectory $common.StateDirectory }
+            Assert-Count 1 $accounts 'the account was reused'
+            Assert-Equal $account[0].AccountUrl $accounts[0].AccountUrl 'the same account'
+        }
+
+        'DnsScript' {
+            $pebble = Start-Pebble
+            $common = $pebble.Common
+            $name = New-ScenarioName 'dns'
+            $port = $pebble.ChallengePort
+            $script:added = [System.Collections.Generic.List[string]]::new()
+            $script:removed = [System.Collections.Generic.List[string]]::new()
+            # The user's script blocks, as a DNS provider's API would be called: here challtestsrv's management API.
+            $add = {
+                param($RecordName, $Value)
+                $script:added.Add("$RecordName=$Value")
+                Invoke-ChallengeServer -Port $port -Path 'set-txt' -Json "{`"host`":`"$RecordName.`",`"value`":`"$Value`"}"
+            }
+            $remove = {
+                param($RecordName, $Value)
+                $script:removed.Add("$RecordName=$Value")
+                Invoke-ChallengeServer -Port $port -Path 'clear-txt' -Json "{`"host`":`"$RecordName.`"}"
+            }
+            $issued = Assert-NoError {
+                New-CertRequest $name -DnsName "*.$name" -KeyAlgorithm ECDSA |
+                    Request-AcmeCertificate @common -AcceptTermsOfService -DnsAddScript $add -DnsRemoveScript $remove -DnsResolver "127.0.0.1:$($pebble.DnsPort)"
+            }
+            Assert-Count 1 $issued 'one certificate'
+            Assert-Equal (Join-SortedText $name, "*.$name") (Join-SortedText $issued[0].DnsNames) 'the name and its wildcard'
+            Assert-Count 2 $script:added 'one TXT record per authorization'
+            Assert-True (@($script:added | Where-Object { $_.StartsWith("_acme-challenge.$name=") }).Count -eq 2) "the record name is _acme-challenge.$name ($($script:added -join ', '))"
+            Assert-Equal ($script:added -join ',') ($script:removed -join ',') 'every record added is removed'
+
+            $failing = { param($RecordName, $Value) throw 'the DNS provider refused' }
+            $failed = Assert-ErrorId { Request-AcmeCertificate (New-ScenarioName 'dnsfail') @common -DnsAddScript $failing -DnsRemoveScript $remove -DnsResolver "127.0.0.1:$($pebble.DnsPort)" } 'AcmeDnsScriptFailed' -MessagePattern 'the DNS provider refused'
+            Assert-Equal 'AcmeDnsScriptFailed' $failed.Errors[0].Exception.ErrorId 'the script''s failure is its own error'
+        }
+
+        'Refused' {
+            $pebble = Start-Pebble -ChallengeHttpAddress 127.0.0.2
+            $common = $pebble.Common
+            $elsewhere = New-ScenarioName 'elsewhere'
+            Invoke-ChallengeServer -Port $pebble.ChallengePort -Path 'add-a' -Json "{`"host`":`"$elsewhere`",`"addresses`":[`"127.0.0.2`"]}"
+            $www = New-ScenarioDirectory -Parent $WorkDirectory -Name 'www'
+            $out = [System.IO.Path]::Combine($WorkDirectory, 'out')
+            $null = Assert-NoError { New-AcmeAccount @common -AcceptTermsOfService }
+            $before = Get-DirectorySnapshot $WorkDirectory
+            $refused = Assert-ErrorId { Request-AcmeCertificate $elsewhere @common -WebRoot $www -OutputDirectory $out } 'AcmeUnauthorized' -Category SecurityError -MessagePattern ([regex]::Escape($elsewhere))
+            Assert-Equal $elsewhere "$($refused.Errors[0].TargetObject)" 'the error targets the name'
+            Assert-Match $refused.Errors[0].Exception.Message 'the CA said:' 'the CA''s own words are in the message'
+            Assert-Match $refused.Errors[0].ErrorDetails.RecommendedAction 'acme-challenge' 'the next step names the challenge path'
+            Assert-Count 0 $refused.Output 'no certificate'
+            Assert-Count 0 @([System.IO.Directory]::EnumerateFileSystemEntries($www)) 'no challenge file or folder is left in the web root'
+            Assert-FileMissing $out 'no certificate or key was written'
+            Assert-DirectoryUnchanged $before $WorkDirectory 'a refused order changes nothing on disk'
+
+            $wild = Assert-ErrorId { Request-AcmeCertificate "*.$elsewhere" @common -WebRoot $www } 'AcmeWildcardNeedsDns' -MessagePattern 'dns-01'
+            Assert-Count 0 $wild.Output 'nothing issued'
+        }
+
+        'AccountLifecycle' {
+            $pebble = Start-Pebble
+            $common = $pebble.Common
+            $created = Assert-NoError { New-AcmeAccount @common -AcceptTermsOfService -Contact 'old@example.test' }
+            $changed = Assert-NoError { Set-AcmeAccount @common -Contact 'new@example.test' }
+            Assert-Equal 'mailto:new@example.test' ($changed[0].Contact -join ',') 'the contact was replaced'
+            $rolled = Assert-NoError { Set-AcmeAccount @common -RollOverKey }
+            Assert-Equal $created[0].AccountUrl $rolled[0].AccountUrl 'the same account'
+            Assert-NotEqual $created[0].KeyThumbprint $rolled[0].KeyThumbprint 'a new key'
+            $refreshed = Assert-NoError { Get-AcmeAccount @common -Refresh }
+            Assert-Equal $rolled[0].KeyThumbprint $refreshed[0].KeyThumbprint 'the CA knows the new key'
+
+            $issued = Assert-NoError { Request-AcmeCertificate (New-ScenarioName 'revoke') @common -KeyAlgorithm ECDSA -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 }
+            $passed = Assert-NoError { $issued[0] | Revoke-AcmeCertificate @common -Reason Superseded -PassThru -Confirm:$false }
+            Assert-Equal $issued[0].Thumbprint $passed[0].Thumbprint '-PassThru emits the certificate'
+            $status = Invoke-PebbleManagement -Pebble $pebble -Path ('cert-status-by-serial/' + $issued[0].SerialNumber.TrimStart('0').ToLowerInvariant())
+            Assert-Match $status '"Status": "Revoked"' 'pebble says the certificate is revoked'
+            $null = Assert-ErrorId { $issued[0] | Revoke-AcmeCertificate @common -Confirm:$false } 'AcmeAlreadyRevoked'
+
+            $disabled = Assert-NoError { Disable-AcmeAccount @common -Confirm:$false }
+            Assert-Equal 'deactivated' $disabled[0].Status 'the account is deactivated'
+            $null = Assert-ErrorId { Request-AcmeCertificate (New-ScenarioName 'after') @common -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 } 'AcmeAccountDeactivated' -Terminating
+        }
+
+        'Renewal' {
+            $pebble = Start-Pebble
+            $common = $pebble.Common
+            $name = New-ScenarioName 'renew'
+            $first = Assert-NoError { New-CertRequest $name -KeyAlgorithm ECDSA | Request-AcmeCertificate @common -AcceptTermsOfService -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 }
+            $checked = Assert-NoError { $first[0] | Update-AcmeRenewalInfo @common 3>&1 }
+            $warnings = @($checked | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+            $certificates = @($checked | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] })
+            Assert-Count 1 $warnings 'one warning: the CA offers no renewal information'
+            Assert-Match "$($warnings[0])" 'no renewal information' 'the warning says why'
+            Assert-Equal $first[0].RenewAfter $certificates[0].RenewAfter 'the module''s rule still applies'
+            Assert-False $certificates[0].RenewRecommended 'a new certificate is not due'
+
+            $renewed = Assert-NoError { New-CertRequest $name -KeyAlgorithm ECDSA | Request-AcmeCertificate @common -Replaces $first[0] -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 }
+            Assert-NotEqual $first[0].Thumbprint $renewed[0].Thumbprint 'a new certificate'
+            Assert-Equal ($first[0].DnsNames -join ',') ($renewed[0].DnsNames -join ',') 'for the same names'
+        }
+
+        'ApacheSite' {
+            $httpPort = (Get-FreeTcpPorts -Count 1)[0]
+            $httpsPort = (Get-FreeTcpPorts -Count 1)[0]
+            $pebble = Start-Pebble -HttpPort $httpPort
+            $common = $pebble.Common
+            $site = New-ScenarioName 'site'
+            $httpd = New-ScenarioHttpd -HttpPort $httpPort -SiteName $site
+            Invoke-ScenarioHttpd -Httpd $httpd -Signal start
+            Wait-TcpPort -Port $httpPort
+            $root = Save-PebbleRoot -Pebble $pebble
+            $tls = [System.IO.Path]::Combine($WorkDirectory, 'tls')
+
+            # Issue through the site's DocumentRoot, install, redirect HTTP to HTTPS, reload.
+            $results = Assert-NoError {
+                New-CertRequest $site -KeyAlgorithm ECDSA |
+                    Request-AcmeCertificate @common -AcceptTermsOfService -ApacheConfigPath $httpd.Config -ApacheHttpPort $httpPort |
+                    Export-CertPem -OutputDirectory $tls |
+                    Set-ApacheSsl $site -ConfigPath $httpd.Config -Port $httpsPort -ListenAddress 127.0.0.1 |
+                    Enable-HttpsRedirect -ConfigPath $httpd.Config -HttpPort $httpPort -ListenAddress 127.0.0.1 -Reload
+            }
+            Assert-True $results[0].Changed 'the redirect was configured'
+            Assert-Count 0 @([System.IO.Directory]::EnumerateFileSystemEntries($httpd.DocumentRoot) | Where-Object { $_ -notlike '*index.html' }) 'the challenge files and folders are gone from the DocumentRoot'
+            $installed = Assert-NoError { Import-CertFile ([System.IO.Path]::Combine($tls, 'cert.pem')) }
+            $served = Wait-ServedThumbprint -Port $httpsPort -ServerName $site -Thumbprint $installed[0].Thumbprint -Root $root
+            Assert-True $served.ChainComplete 'httpd sends the full chain'
+            Assert-True $served.NamesMatch 'for the site''s name'
+
+            # Renewal after the redirect: the challenge path stays on plain HTTP, the new certificate goes live.
+            $renewed = Assert-NoError {
+                New-CertRequest $site -KeyAlgorithm ECDSA |
+                    Request-AcmeCertificate @common -Replaces $installed[0] -ApacheConfigPath $httpd.Config -ApacheHttpPort $httpPort |
+                    Export-CertPem -OutputDirectory $tls -Force
+            }
+            $null = Assert-NoError { $renewed[0] | Set-ApacheSsl $site -ConfigPath $httpd.Config -Port $httpsPort -ListenAddress 127.0.0.1 -Reload }
+            Invoke-ScenarioHttpd -Httpd $httpd -Signal graceful
+            $null = Wait-ServedThumbprint -Port $httpsPort -ServerName $site -Thumbprint $renewed[0].Thumbprint -Root $root
+            Assert-NotEqual $installed[0].Thumbprint $renewed[0].Thumbprint 'the renewal is a new certificate'
+        }
+    }
+}
+finally {
+    Stop-ScenarioHttpd $httpd
+    Stop-Pebble $pebble
+}
