@@ -21,12 +21,12 @@ namespace CertCmdlets.Core
             new CertCmdletsException("RequestDnsNameInvalid", CertErrorKind.InvalidData, source,
                 $"The request '{source}' asks for the DNS name '{name}', which is not a valid host name (nor an internationalized one), so it was not signed. Ask for a new request with valid names.");
 
-        public static CertCmdletsException KeyUnusable(string source, Exception? inner) =>
-            new CertCmdletsException("KeyUnusable", CertErrorKind.InvalidData, source,
-                $"The private key '{source}' was read, but it is inconsistent (its parts do not form a working key), so it cannot sign. The file may be damaged; use another copy of the key.", inner);
+        public static CertCmdletsException KeyUnusable(string keyAlgorithm, Exception? inner) =>
+            new CertCmdletsException("KeyUnusable", CertErrorKind.InvalidData, keyAlgorithm,
+                $"The {keyAlgorithm} private key was read, but its parts do not form a working key, so it cannot sign. Its file may be damaged; use another copy of the key.", inner);
 
-        public static CertCmdletsException PfxIterationCountTooLarge(string source, long iterations, int limit) =>
-            new CertCmdletsException("PfxIterationCountTooLarge", CertErrorKind.InvalidData, source,
-                $"'{source}' asks for {iterations} password-hashing iterations, more than the {limit} any real PFX uses; reading it would take hours, so it was refused. Export the PFX again.");
+        public static CertCmdletsException IterationCountTooLarge(string source, long iterations, int limit) =>
+            new CertCmdletsException("IterationCountTooLarge", CertErrorKind.InvalidData, source,
+                $"'{source}' asks for {iterations} password-hashing iterations, more than the {limit} any real file uses; reading it would take hours, so it was refused. The file is damaged or hostile; export it again.");
     }
 }
