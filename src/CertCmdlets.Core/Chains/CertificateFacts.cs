@@ -119,8 +119,24 @@ namespace CertCmdlets.Core.Chains
         public static bool IsVersion1(CertificateInfo certificate) => certificate.Structure.TbsCertificate.Version <= 1;
 
         /// <summary>True when <paramref name="issuer"/>'s key verifies <paramref name="child"/>'s signature.</summary>
-        public static bool IsSignedBy(CertificateInfo child, CertificateInfo issuer) =>
-            Keys.SignatureVerifier.Verify(issuer.PublicKeyInfo, child.Structure.SignatureAlgorithm, child.Structure.TbsCertificate.GetDerEncoded(), child.Structure.Signature.GetOctets());
+        public static bool IsSignedBy(CertificateInfo child, CertificateInfo issuer)
+        {
+            byte[] signed;
+            byte[] signature;
+            try
+            {
+                signed = child.Structure.TbsCertificate.GetDerEncoded();
+
+                // A signature BIT STRING with unused bits (a damaged file) is no signature.
+                signature = child.Structure.Signature.GetOctets();
+            }
+            catch (Exception ex) when (Keys.SignatureVerifier.IsFailure(ex))
+            {
+                return false;
+            }
+
+            return Keys.SignatureVerifier.Verify(issuer.PublicKeyInfo, child.Structure.SignatureAlgorithm, signed, signature);
+        }
 
         /// <summary>The parsed extension, or null when it is absent or does not parse.</summary>
         private static T? Read<T>(CertificateInfo certificate, DerObjectIdentifier oid, Func<Asn1Object, T?> parse)
@@ -146,15 +162,16 @@ namespace CertCmdlets.Core.Chains
 
         private static List<DerObjectIdentifier> ParseExtendedKeyUsage(Asn1Object value)
         {
-            // ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId: empty, or holding a non-OID (openssl
-            // writes an empty OID as such), it is damaged.
+            // ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId. Read as openssl reads it: an empty one
+            // allows no use (openssl verify -purpose sslserver: "unsuitable certificate purpose"); one holding what is
+            // not an OID (an empty OID) is damaged (openssl: "invalid certificate").
             var usages = new List<DerObjectIdentifier>();
             foreach (Asn1Encodable item in Asn1Sequence.GetInstance(value))
             {
                 usages.Add(item as DerObjectIdentifier ?? throw new ArgumentException("an extended key usage is not an OID"));
             }
 
-            return usages.Count > 0 ? usages : throw new ArgumentException("the extended key usage is empty");
+            return usages;
         }
 
         private static GeneralName[] ParseGeneralNames(Asn1Object value) => GeneralNames.GetInstance(value).GetNames();
