@@ -46,19 +46,36 @@ namespace CertCmdlets.Core.Chains
             _bySubject.TryGetValue(child.Issuer, out SubjectEntry? entry) ? entry.All : (IReadOnlyList<CertificateInfo>)Array.Empty<CertificateInfo>();
 
         /// <summary>
-        /// The certificates that may have issued <paramref name="child"/>: named as its issuer, and, when the child
-        /// names its issuer's key (authority key identifier), those with that key identifier first, then those with none
-        /// (which cannot contradict it); those with another key identifier are left out.
+        /// The certificates that may have issued <paramref name="child"/>, in groups to try in turn: named as its issuer,
+        /// and, when the child names its issuer's key (authority key identifier), first those with that key identifier,
+        /// then those with none (which cannot contradict it); those with another key identifier are left out. A later
+        /// group is only looked at when no path was found through an earlier one, so impostors without key identifiers
+        /// cost nothing while the real issuer is there.
         /// </summary>
-        public IEnumerable<CertificateInfo> CandidateIssuersOf(CertificateInfo child)
+        public IEnumerable<IReadOnlyList<CertificateInfo>> CandidateIssuerGroupsOf(CertificateInfo child)
         {
             if (!_bySubject.TryGetValue(child.Issuer, out SubjectEntry? entry))
             {
-                return Array.Empty<CertificateInfo>();
+                yield break;
             }
 
             byte[]? authorityKeyId = CertificateFacts.AuthorityKeyId(child);
-            return authorityKeyId is null ? entry.All : entry.WithKeyId(Hex.Upper(authorityKeyId));
+            if (authorityKeyId is null)
+            {
+                yield return entry.All;
+                yield break;
+            }
+
+            IReadOnlyList<CertificateInfo> matching = entry.WithKeyId(Hex.Upper(authorityKeyId));
+            if (matching.Count > 0)
+            {
+                yield return matching;
+            }
+
+            if (entry.WithoutKeyId.Count > 0)
+            {
+                yield return entry.WithoutKeyId;
+            }
         }
 
         /// <summary>True when <paramref name="issuer"/>'s key verifies <paramref name="child"/>'s signature; each pair is checked once.</summary>
@@ -121,21 +138,10 @@ namespace CertCmdlets.Core.Chains
                 list.Add(certificate);
             }
 
-            public IEnumerable<CertificateInfo> WithKeyId(string keyId)
-            {
-                if (_byKeyId.TryGetValue(keyId, out List<CertificateInfo>? matching))
-                {
-                    foreach (CertificateInfo certificate in matching)
-                    {
-                        yield return certificate;
-                    }
-                }
+            public IReadOnlyList<CertificateInfo> WithoutKeyId => _withoutKeyId;
 
-                foreach (CertificateInfo certificate in _withoutKeyId)
-                {
-                    yield return certificate;
-                }
-            }
+            public IReadOnlyList<CertificateInfo> WithKeyId(string keyId) =>
+                _byKeyId.TryGetValue(keyId, out List<CertificateInfo>? matching) ? matching : (IReadOnlyList<CertificateInfo>)Array.Empty<CertificateInfo>();
         }
     }
 }

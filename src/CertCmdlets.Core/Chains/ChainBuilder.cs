@@ -126,28 +126,31 @@ namespace CertCmdlets.Core.Chains
                     return false;
                 }
 
-                foreach (CertificateInfo candidate in Candidates(current))
+                int tried = 0;
+                foreach (IReadOnlyList<CertificateInfo> group in _pool.CandidateIssuerGroupsOf(current))
                 {
-                    _path.Add(candidate);
-                    _visited.Add(candidate.Thumbprint);
-                    if (Extend(candidate, requireAnchor))
+                    foreach (CertificateInfo candidate in Signers(current, group, ref tried))
                     {
-                        return true;
-                    }
+                        _path.Add(candidate);
+                        _visited.Add(candidate.Thumbprint);
+                        if (Extend(candidate, requireAnchor))
+                        {
+                            return true;
+                        }
 
-                    _path.RemoveAt(_path.Count - 1);
-                    _visited.Remove(candidate.Thumbprint);
+                        _path.RemoveAt(_path.Count - 1);
+                        _visited.Remove(candidate.Thumbprint);
+                    }
                 }
 
                 return false;
             }
 
-            /// <summary>Issuers that really signed <paramref name="child"/>, best first, within the caps.</summary>
-            private List<CertificateInfo> Candidates(CertificateInfo child)
+            /// <summary>The certificates of <paramref name="group"/> that really signed <paramref name="child"/>, best first, within the caps.</summary>
+            private List<CertificateInfo> Signers(CertificateInfo child, IReadOnlyList<CertificateInfo> group, ref int tried)
             {
                 var signers = new List<CertificateInfo>();
-                int tried = 0;
-                foreach (CertificateInfo candidate in _pool.CandidateIssuersOf(child))
+                foreach (CertificateInfo candidate in group)
                 {
                     if (_visited.Contains(candidate.Thumbprint))
                     {
