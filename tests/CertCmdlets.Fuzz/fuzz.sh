@@ -24,4 +24,4 @@ mkdir -p "$out/$target"
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 resume=("-i" "$here/corpus/$target")
 [ -d "$out/$target/default/queue" ] && resume=("-i" "-")
-exec timeout --signal=INT "$seconds" afl-fuzz "${resume[@]}" -o "$out/$target" -t 5000 -m none -- dotnet "$build/CertCmdlets.Fuzz.dll" "$target"
+exec timeout --signal=INT "$seconds" afl-fuzz "${resume[@]}" -o "$out/$target" -t 5000 -m none -- "$(command -v dotnet)" "$build/CertCmdlets.Fuzz.dll" "$target"

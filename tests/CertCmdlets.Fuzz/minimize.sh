@@ -8,13 +8,13 @@ target=${1:?target}
 here=$(cd "$(dirname "$0")" && pwd)
 out=${FUZZ_OUT:-/tmp/certcmdlets-fuzz}
 max=${MAX:-300}
-work=$(mktemp -d)
+work=$(mktemp -d -p "${HOME:-.}")  # afl-cmin refuses to work under /tmp
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/in" "$work/min"
 cp "$here/corpus/$target"/* "$work/in/"
 [ -d "$out/$target/default/queue" ] && find "$out/$target/default/queue" -maxdepth 1 -type f -name 'id:*' -exec cp {} "$work/in/" \;
 export AFL_SKIP_BIN_CHECK=1
-afl-cmin -i "$work/in" -o "$work/min" -t 5000 -m none -- dotnet "$out/build/CertCmdlets.Fuzz.dll" "$target" >/dev/null
+afl-cmin -i "$work/in" -o "$work/min" -t 5000 -m none -- "$(command -v dotnet)" "$out/build/CertCmdlets.Fuzz.dll" "$target" >/dev/null
 find "$here/corpus/$target" -maxdepth 1 -type f -name 'found-*' -delete
 n=0
 for file in $(ls -S -r "$work/min"); do
