@@ -118,7 +118,7 @@ namespace CertCmdlets
             {
                 try
                 {
-                    certificates.AddRange(Core.Certificates.CertificateReader.ReadFile(path));
+                    certificates.AddRange(Core.Certificates.CertificateReader.ReadFile(path, Log));
                 }
                 catch (CertCmdletsException ex)
                 {

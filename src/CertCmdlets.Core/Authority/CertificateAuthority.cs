@@ -73,10 +73,18 @@ namespace CertCmdlets.Core.Authority
 
         /// <summary>
         /// Signs <paramref name="request"/> as a server certificate: the requested subject and alternative names are
-        /// copied; requested CA powers are refused. The result carries the request's key (when it has one) and the
-        /// chain up to and including <paramref name="authority"/>.
+        /// copied; requested CA powers are refused, and so are requests New-CertRequest would refuse to make (weak key
+        /// or signature hash). The result carries the request's key (when it has one) and the chain up to and
+        /// including <paramref name="authority"/>.
         /// </summary>
-        public static CertificateInfo Approve(CertificateRequestInfo request, CertificateInfo authority, int validDays, string? hashAlgorithm, ICoreLog log)
+        public static CertificateInfo Approve(CertificateRequestInfo request, CertificateInfo authority, int validDays, string? hashAlgorithm, ICoreLog log) =>
+            Approve(request, authority, validDays, hashAlgorithm, log, allowWeakRequest: false);
+
+        /// <summary>
+        /// The same; with <paramref name="allowWeakRequest"/> a request with a weak key or signature hash is signed
+        /// anyway, with a warning naming what was overridden.
+        /// </summary>
+        public static CertificateInfo Approve(CertificateRequestInfo request, CertificateInfo authority, int validDays, string? hashAlgorithm, ICoreLog log, bool allowWeakRequest)
         {
             if (validDays < 1 || validDays > 3650)
             {
@@ -86,18 +94,30 @@ namespace CertCmdlets.Core.Authority
             RequireUsableAuthority(authority);
             HashAlgorithmName hash = KeySpec.HashFor(authority.PrivateKey!, hashAlgorithm);
             string source = request.RequestPath ?? request.Subject;
-            var csr = new Pkcs10CertificationRequest(request.RawData);
-            CertificationRequestInfo info = csr.GetCertificationRequestInfo();
-            X509Extensions? requested = CertificateRequestReader.RequestedExtensions(csr);
+            Pkcs10CertificationRequest csr;
+            CertificationRequestInfo info;
+            X509Extensions? requested;
+            try
+            {
+                csr = new Pkcs10CertificationRequest(request.RawData);
+                info = csr.GetCertificationRequestInfo();
+                requested = CertificateRequestReader.RequestedExtensions(csr);
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw Errors.RequestFileInvalid(source, "the PKCS#10 structure is damaged.", ex);
+            }
+
+            RequestStrength.Check(info.SubjectPublicKeyInfo, csr.SignatureAlgorithm, source, allowWeakRequest, log);
 
             X509Extension? basic = requested?.GetExtension(X509Extensions.BasicConstraints);
-            if (basic is not null && BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA())
+            if (basic is not null && Parse(source, "basic constraints", () => BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA()))
             {
                 throw Errors.RequestAsksForCa(source, "CA:TRUE (a CA certificate)");
             }
 
             X509Extension? usage = requested?.GetExtension(X509Extensions.KeyUsage);
-            if (usage is not null && (DerBitString.GetInstance(usage.GetParsedValue()).IntValue & (KeyUsage.KeyCertSign | KeyUsage.CrlSign)) != 0)
+            if (usage is not null && (Parse(source, "key usage", () => DerBitString.GetInstance(usage.GetParsedValue()).IntValue) & (KeyUsage.KeyCertSign | KeyUsage.CrlSign)) != 0)
             {
                 throw Errors.RequestAsksForCa(source, "the right to sign certificates or CRLs (keyCertSign, cRLSign)");
             }
@@ -112,7 +132,8 @@ namespace CertCmdlets.Core.Authority
             X509Extension? san = requested?.GetExtension(X509Extensions.SubjectAlternativeName);
             if (san is not null)
             {
-                extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, san.GetParsedValue());
+                GeneralNames names = Parse(source, "subject alternative name", () => GeneralNames.GetInstance(san.GetParsedValue()));
+                extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, WithALabels(names, source, log));
             }
             else if (request.CommonName.Length > 0 && Naming.HostNames.LooksLikeHostName(request.CommonName))
             {
@@ -144,6 +165,54 @@ namespace CertCmdlets.Core.Authority
             RequireUsableAuthority(authority);
             KeySpec.HashFor(authority.PrivateKey!, hashAlgorithm);
         }
+
+        /// <summary>
+        /// The requested names with every internationalized DNS name as its A-label (xn--), the form RFC 5280 requires
+        /// in certificates: a request may carry raw UTF-8 (certbot's IDN requests do), which clients would not match.
+        /// </summary>
+        private static GeneralNames WithALabels(GeneralNames names, string source, ICoreLog log)
+        {
+            GeneralName[] all = names.GetNames();
+            bool changed = false;
+            for (int i = 0; i < all.Length; i++)
+            {
+                if (all[i].TagNo != GeneralName.DnsName)
+                {
+                    continue;
+                }
+
+                string raw = Naming.IdnNames.Text(all[i].Name);
+                string? ascii = Naming.IdnNames.ToALabel(raw);
+                if (ascii is null)
+                {
+                    throw Errors.RequestDnsNameInvalid(source, raw);
+                }
+
+                if (!string.Equals(ascii, raw, StringComparison.Ordinal) || !Naming.IdnNames.IsAscii(all[i].Name))
+                {
+                    log.Verbose($"The requested DNS name '{raw}' is written in the certificate as its A-label '{ascii}'.");
+                    all[i] = new GeneralName(GeneralName.DnsName, ascii);
+                    changed = true;
+                }
+            }
+
+            return changed ? new GeneralNames(all) : names;
+        }
+
+        private static T Parse<T>(string source, string extension, Func<T> parse)
+        {
+            try
+            {
+                return parse();
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw Errors.RequestExtensionInvalid(source, extension, ex);
+            }
+        }
+
+        private static bool IsParseFailure(Exception ex) =>
+            ex is System.IO.IOException || ex is ArgumentException || ex is InvalidCastException || ex is InvalidOperationException || ex is FormatException || ex is Asn1Exception;
 
         private static void RequireUsableAuthority(CertificateInfo authority)
         {

@@ -18,10 +18,13 @@ namespace CertCmdlets.Core.Certificates
     public static class CertificateReader
     {
         /// <summary>Every certificate in the file, in file order, each carrying <paramref name="path"/> as its CertificatePath.</summary>
-        public static IReadOnlyList<CertificateInfo> ReadFile(string path)
+        public static IReadOnlyList<CertificateInfo> ReadFile(string path) => ReadFile(path, NullCoreLog.Instance);
+
+        /// <summary>The same, telling <paramref name="log"/> what was tolerated (padding after DER, see <see cref="DerInput"/>).</summary>
+        public static IReadOnlyList<CertificateInfo> ReadFile(string path, ICoreLog log)
         {
             byte[] data = FileInput.ReadAll(path);
-            List<CertificateInfo> certificates = Parse(data, path);
+            List<CertificateInfo> certificates = Parse(data, path, log);
             foreach (CertificateInfo certificate in certificates)
             {
                 certificate.CertificatePath = path;
@@ -31,14 +34,17 @@ namespace CertCmdlets.Core.Certificates
         }
 
         /// <summary>Every certificate in <paramref name="data"/>; <paramref name="source"/> names it in errors.</summary>
-        public static List<CertificateInfo> Parse(byte[] data, string source)
+        public static List<CertificateInfo> Parse(byte[] data, string source) => Parse(data, source, NullCoreLog.Instance);
+
+        /// <summary>The same, telling <paramref name="log"/> what was tolerated.</summary>
+        public static List<CertificateInfo> Parse(byte[] data, string source, ICoreLog log)
         {
             if (data.Length == 0)
             {
                 throw Errors.CertificateFileInvalid(source, "the file is empty.");
             }
 
-            return Pem.TryReadText(data, out string text) ? ParsePem(text, source) : ParseDer(data, source);
+            return Pem.TryReadText(data, out string text) ? ParsePem(text, source) : ParseDer(data, source, log);
         }
 
         /// <summary>Every certificate in PEM text (pasted text, a bundle).</summary>
@@ -85,12 +91,13 @@ namespace CertCmdlets.Core.Certificates
             return certificates;
         }
 
-        private static List<CertificateInfo> ParseDer(byte[] data, string source)
+        private static List<CertificateInfo> ParseDer(byte[] file, string source, ICoreLog log)
         {
             Asn1Sequence sequence;
+            byte[] data;
             try
             {
-                sequence = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(data));
+                sequence = Asn1Sequence.GetInstance(DerInput.ReadFirst(file, source, "DER structure", log, out data));
             }
             catch (Exception ex) when (IsParseFailure(ex))
             {
@@ -209,7 +216,6 @@ namespace CertCmdlets.Core.Certificates
             _ => label,
         };
 
-        private static bool IsParseFailure(Exception ex) =>
-            ex is IOException || ex is ArgumentException || ex is InvalidCastException || ex is InvalidOperationException || ex is FormatException || ex is Asn1Exception;
+        private static bool IsParseFailure(Exception ex) => Chains.Asn1Failures.IsParseFailure(ex);
     }
 }

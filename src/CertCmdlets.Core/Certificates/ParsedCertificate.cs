@@ -36,8 +36,7 @@ namespace CertCmdlets.Core.Certificates
                 Thumbprint = Hex.Upper(sha1.ComputeHash(der));
             }
 
-            X509Extension? basicConstraints = tbs.Extensions?.GetExtension(X509Extensions.BasicConstraints);
-            IsCertificateAuthority = basicConstraints is not null && BasicConstraints.GetInstance(basicConstraints.GetParsedValue()).IsCA();
+            IsCertificateAuthority = ReadIsCertificateAuthority(tbs);
         }
 
         public X509CertificateStructure Structure { get; }
@@ -76,6 +75,20 @@ namespace CertCmdlets.Core.Certificates
         public static CertificateInfo Create(byte[] der) =>
             Create(der, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der)));
 
+        /// <summary>Basic constraints CA:TRUE; a damaged extension counts as absent (Test-CertChain names the damage).</summary>
+        private static bool ReadIsCertificateAuthority(TbsCertificateStructure tbs)
+        {
+            X509Extension? basicConstraints = tbs.Extensions?.GetExtension(X509Extensions.BasicConstraints);
+            try
+            {
+                return basicConstraints is not null && BasicConstraints.GetInstance(basicConstraints.GetParsedValue()).IsCA();
+            }
+            catch (Exception ex) when (Chains.Asn1Failures.IsParseFailure(ex))
+            {
+                return false;
+            }
+        }
+
         private AlternativeNameLists AlternativeNames()
         {
             AlternativeNameLists? known = _alternativeNames;
@@ -86,26 +99,37 @@ namespace CertCmdlets.Core.Certificates
 
             var dnsNames = new List<string>();
             var ipAddresses = new List<string>();
-            X509Extension? san = Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.SubjectAlternativeName);
-            if (san is not null)
+            foreach (GeneralName name in SubjectAlternativeNames())
             {
-                foreach (GeneralName name in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
+                if (name.TagNo == GeneralName.DnsName)
                 {
-                    if (name.TagNo == GeneralName.DnsName)
-                    {
-                        dnsNames.Add(((IAsn1String)name.Name).GetString());
-                    }
-                    else if (name.TagNo == GeneralName.IPAddress)
-                    {
-                        byte[] octets = Asn1OctetString.GetInstance(name.Name).GetOctets();
-                        ipAddresses.Add(octets.Length == 4 || octets.Length == 16 ? new IPAddress(octets).ToString() : Hex.Upper(octets));
-                    }
+                    // Internationalized names as their A-label, whether the certificate holds it or raw UTF-8.
+                    dnsNames.Add(Naming.IdnNames.Display(name.Name));
+                }
+                else if (name.TagNo == GeneralName.IPAddress && name.Name is Asn1OctetString address)
+                {
+                    byte[] octets = address.GetOctets();
+                    ipAddresses.Add(octets.Length == 4 || octets.Length == 16 ? new IPAddress(octets).ToString() : Hex.Upper(octets));
                 }
             }
 
             var names = new AlternativeNameLists(dnsNames.ToArray(), ipAddresses.ToArray());
             _alternativeNames = names;
             return names;
+        }
+
+        /// <summary>The entries of the subject alternative name extension; none when it is absent or damaged (Test-CertChain names the damage).</summary>
+        private GeneralName[] SubjectAlternativeNames()
+        {
+            X509Extension? san = Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.SubjectAlternativeName);
+            try
+            {
+                return san is null ? Array.Empty<GeneralName>() : GeneralNames.GetInstance(san.GetParsedValue()).GetNames();
+            }
+            catch (Exception ex) when (Chains.Asn1Failures.IsParseFailure(ex))
+            {
+                return Array.Empty<GeneralName>();
+            }
         }
 
         /// <summary>The subject alternative names, published as one reference so readers on other threads see both lists or neither.</summary>

@@ -11,6 +11,8 @@ namespace CertCmdlets.Core.Certificates
     {
         private static readonly Dictionary<string, string> s_names = new Dictionary<string, string>
         {
+            [PkcsObjectIdentifiers.MD2WithRsaEncryption.Id] = "md2RSA",
+            [PkcsObjectIdentifiers.MD4WithRsaEncryption.Id] = "md4RSA",
             [PkcsObjectIdentifiers.MD5WithRsaEncryption.Id] = "md5RSA",
             [PkcsObjectIdentifiers.Sha1WithRsaEncryption.Id] = "sha1RSA",
             [PkcsObjectIdentifiers.Sha224WithRsaEncryption.Id] = "sha224RSA",

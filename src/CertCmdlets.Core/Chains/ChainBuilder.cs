@@ -34,98 +34,147 @@ namespace CertCmdlets.Core.Chains
     /// signature, so a cross-signed or renamed intermediate with the wrong key is never chosen. Among several
     /// good issuers it prefers the one that reaches a root or trusted anchor, then one valid today.
     /// </summary>
+    /// <remarks>
+    /// Bounded for hostile pools (thousands of certificates with the same name): at most
+    /// <see cref="MaximumCandidatesPerCertificate"/> certificates with the issuer's name are tried for one certificate
+    /// (those whose key identifier matches first), and one path search verifies at most
+    /// <see cref="MaximumSignatureChecks"/> signatures; past that the best path found so far is the answer. Real
+    /// chains need a handful (a cross-signed intermediate: two candidates).
+    /// </remarks>
     internal static class ChainBuilder
     {
+        /// <summary>How many certificates with the issuer's name are tried for one certificate of the path.</summary>
+        public const int MaximumCandidatesPerCertificate = 16;
+
+        /// <summary>How many signatures one path search may verify.</summary>
+        public const int MaximumSignatureChecks = 256;
+
         private const int MaximumDepth = 8;
 
         public static ChainPath Build(CertificateInfo leaf, CertificatePool pool, ISet<string>? anchorThumbprints)
         {
-            if (leaf.IsSelfIssued && CertificateFacts.IsSignedBy(leaf, leaf))
+            if (leaf.IsSelfIssued && pool.IsSignedBy(leaf, leaf))
             {
                 // A self-signed certificate is its own root: nothing is missing, it is trusted only if it is an anchor.
                 return new ChainPath(Array.Empty<CertificateInfo>(), true, anchorThumbprints?.Contains(leaf.Thumbprint) == true);
             }
 
-            List<CertificateInfo>? best = null;
-            var path = new List<CertificateInfo>();
-            bool complete = false;
+            var search = new Search(pool, anchorThumbprints);
+            List<CertificateInfo>? complete = null;
             if (anchorThumbprints is not null && anchorThumbprints.Count > 0)
             {
                 // First look for a path to a trusted anchor (through a cross-certificate if need be), and only then
                 // accept any self-signed root.
-                complete = Search(leaf, pool, anchorThumbprints, requireAnchor: true, path, new HashSet<string>(StringComparer.Ordinal) { leaf.Thumbprint }, ref best);
+                complete = search.Run(leaf, requireAnchor: true);
             }
 
-            if (!complete)
-            {
-                path.Clear();
-                complete = Search(leaf, pool, anchorThumbprints, requireAnchor: false, path, new HashSet<string>(StringComparer.Ordinal) { leaf.Thumbprint }, ref best);
-            }
-
-            List<CertificateInfo> result = complete ? path : best ?? new List<CertificateInfo>();
+            complete ??= search.Run(leaf, requireAnchor: false);
+            List<CertificateInfo> result = complete ?? search.Best;
             CertificateInfo last = result.Count == 0 ? leaf : result[result.Count - 1];
             bool reachesAnchor = anchorThumbprints is not null && result.Any(c => anchorThumbprints.Contains(c.Thumbprint));
-            bool reachesRoot = last != leaf && last.IsSelfIssued && CertificateFacts.IsSignedBy(last, last);
+            bool reachesRoot = last != leaf && last.IsSelfIssued && pool.IsSignedBy(last, last);
             return new ChainPath(result, reachesRoot, reachesAnchor);
         }
 
-        private static bool Search(CertificateInfo current, CertificatePool pool, ISet<string>? anchors, bool requireAnchor, List<CertificateInfo> path, HashSet<string> visited, ref List<CertificateInfo>? best)
+        /// <summary>One depth-first search for a path, with its budget of signature checks.</summary>
+        private sealed class Search
         {
-            if (best is null || path.Count > best.Count)
+            private readonly CertificatePool _pool;
+            private readonly ISet<string>? _anchors;
+            private readonly List<CertificateInfo> _path = new List<CertificateInfo>();
+            private readonly HashSet<string> _visited = new HashSet<string>(StringComparer.Ordinal);
+            private readonly DateTime _now = DateTime.Now;
+            private int _checks;
+
+            public Search(CertificatePool pool, ISet<string>? anchors)
             {
-                best = new List<CertificateInfo>(path);
+                _pool = pool;
+                _anchors = anchors;
             }
 
-            if (anchors is not null && anchors.Contains(current.Thumbprint) && path.Count > 0)
+            /// <summary>The longest path seen, for an incomplete chain.</summary>
+            public List<CertificateInfo> Best { get; private set; } = new List<CertificateInfo>();
+
+            /// <summary>A complete path, or null.</summary>
+            public List<CertificateInfo>? Run(CertificateInfo leaf, bool requireAnchor)
             {
-                return true;
+                _path.Clear();
+                _visited.Clear();
+                _visited.Add(leaf.Thumbprint);
+                return Extend(leaf, requireAnchor) ? new List<CertificateInfo>(_path) : null;
             }
 
-            if (current.IsSelfIssued && path.Count > 0)
+            private bool Extend(CertificateInfo current, bool requireAnchor)
             {
-                return !requireAnchor;
-            }
+                if (_path.Count > Best.Count)
+                {
+                    Best = new List<CertificateInfo>(_path);
+                }
 
-            if (path.Count >= MaximumDepth)
-            {
-                return false;
-            }
-
-            foreach (CertificateInfo candidate in Candidates(current, pool, visited))
-            {
-                path.Add(candidate);
-                visited.Add(candidate.Thumbprint);
-                if (Search(candidate, pool, anchors, requireAnchor, path, visited, ref best))
+                if (_anchors is not null && _anchors.Contains(current.Thumbprint) && _path.Count > 0)
                 {
                     return true;
                 }
 
-                path.RemoveAt(path.Count - 1);
-                visited.Remove(candidate.Thumbprint);
+                if (current.IsSelfIssued && _path.Count > 0)
+                {
+                    return !requireAnchor;
+                }
+
+                if (_path.Count >= MaximumDepth)
+                {
+                    return false;
+                }
+
+                int tried = 0;
+                foreach (IReadOnlyList<CertificateInfo> group in _pool.CandidateIssuerGroupsOf(current))
+                {
+                    foreach (CertificateInfo candidate in Signers(current, group, ref tried))
+                    {
+                        _path.Add(candidate);
+                        _visited.Add(candidate.Thumbprint);
+                        if (Extend(candidate, requireAnchor))
+                        {
+                            return true;
+                        }
+
+                        _path.RemoveAt(_path.Count - 1);
+                        _visited.Remove(candidate.Thumbprint);
+                    }
+                }
+
+                return false;
             }
 
-            return false;
-        }
-
-        /// <summary>Issuers that really signed <paramref name="child"/>, best first.</summary>
-        private static IEnumerable<CertificateInfo> Candidates(CertificateInfo child, CertificatePool pool, HashSet<string> visited)
-        {
-            IReadOnlyList<CertificateInfo> named = pool.NamedIssuersOf(child);
-            if (named.Count == 0)
+            /// <summary>The certificates of <paramref name="group"/> that really signed <paramref name="child"/>, best first, within the caps.</summary>
+            private List<CertificateInfo> Signers(CertificateInfo child, IReadOnlyList<CertificateInfo> group, ref int tried)
             {
-                return Array.Empty<CertificateInfo>();
-            }
+                var signers = new List<CertificateInfo>();
+                foreach (CertificateInfo candidate in group)
+                {
+                    if (_visited.Contains(candidate.Thumbprint))
+                    {
+                        continue;
+                    }
 
-            byte[]? authorityKeyId = CertificateFacts.AuthorityKeyId(child);
-            DateTime now = DateTime.Now;
-            return named
-                .Where(c => !visited.Contains(c.Thumbprint))
-                .Where(c => authorityKeyId is null || CertificateFacts.SubjectKeyId(c) is not byte[] ski || Org.BouncyCastle.Utilities.Arrays.AreEqual(ski, authorityKeyId))
-                .Where(c => CertificateFacts.IsSignedBy(child, c))
-                .OrderByDescending(c => c.NotBefore <= now && now <= c.NotAfter)
-                .ThenByDescending(c => c.IsSelfIssued)
-                .ThenByDescending(c => c.NotAfter)
-                .ToList();
+                    if (tried++ >= MaximumCandidatesPerCertificate || _checks >= MaximumSignatureChecks)
+                    {
+                        break;
+                    }
+
+                    _checks++;
+                    if (_pool.IsSignedBy(child, candidate))
+                    {
+                        signers.Add(candidate);
+                    }
+                }
+
+                return signers
+                    .OrderByDescending(c => c.NotBefore <= _now && _now <= c.NotAfter)
+                    .ThenByDescending(c => c.IsSelfIssued)
+                    .ThenByDescending(c => c.NotAfter)
+                    .ToList();
+            }
         }
     }
 }

@@ -125,17 +125,23 @@ namespace CertCmdlets.Core.Chains
             return root is not null;
         }
 
-        /// <summary>End-entity certificates, or, when all are CAs, the ones that issued none of the others.</summary>
+        /// <summary>
+        /// The leaves among <paramref name="certificates"/>: the ones no other certificate there names as its issuer,
+        /// end entities among them (in their order), or, when all of those are CAs (a CA's own chain, an intermediate
+        /// and its root), the first of them. A root never counts as a leaf because it comes later in a file: a version
+        /// 1 root has no basic constraints, but it issued the others, so it is not one.
+        /// </summary>
         public static List<CertificateInfo> FindLeaves(IReadOnlyList<CertificateInfo> certificates)
         {
             var issuerNames = new HashSet<string>(certificates.Where(c => !c.IsSelfIssued).Select(c => c.Issuer), StringComparer.OrdinalIgnoreCase);
-            List<CertificateInfo> endEntities = certificates.Where(c => !c.IsCertificateAuthority).ToList();
+            List<CertificateInfo> notIssuers = certificates.Where(c => !issuerNames.Contains(c.Subject)).ToList();
+            List<CertificateInfo> endEntities = notIssuers.Where(c => !c.IsCertificateAuthority && !(c.IsSelfIssued && CertificateFacts.IsVersion1(c) && certificates.Count > 1)).ToList();
             if (endEntities.Count > 0)
             {
                 return endEntities;
             }
 
-            return certificates.Where(c => !issuerNames.Contains(c.Subject)).Take(1).ToList();
+            return (notIssuers.Count > 0 ? notIssuers : certificates).Take(1).ToList();
         }
     }
 }

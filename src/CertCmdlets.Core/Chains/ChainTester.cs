@@ -22,7 +22,6 @@ namespace CertCmdlets.Core.Chains
         /// </summary>
         public static ChainTestResult Test(CertificateInfo leaf, IReadOnlyList<CertificateInfo> candidates, IReadOnlyList<CertificateInfo> trustedRoots, string? dnsName)
         {
-            var problems = new List<string>();
             var pool = new CertificatePool();
             foreach (CertificateInfo certificate in leaf.Chain.Concat(candidates).Concat(trustedRoots))
             {
@@ -32,12 +31,37 @@ namespace CertCmdlets.Core.Chains
                 }
             }
 
-            var anchors = new HashSet<string>(trustedRoots.Select(r => r.Thumbprint), StringComparer.Ordinal);
+            return Test(leaf, pool, Anchors(trustedRoots), dnsName);
+        }
+
+        /// <summary>
+        /// Tests every leaf of a file's certificates (a full chain, a bundle): the certificates no other one in the file
+        /// names as issuer, end entities first (see <see cref="ChainJoiner.FindLeaves"/>). The certificates are indexed
+        /// once and each signature is checked once for all leaves, so a bundle of 100,000 costs 100 times one of 1,000.
+        /// </summary>
+        public static IReadOnlyList<ChainTestResult> TestAll(IReadOnlyList<CertificateInfo> certificates, IReadOnlyList<CertificateInfo> trustedRoots, string? dnsName)
+        {
+            var pool = new CertificatePool();
+            foreach (CertificateInfo certificate in certificates.Concat(trustedRoots))
+            {
+                pool.Add(certificate);
+            }
+
+            ISet<string> anchors = Anchors(trustedRoots);
+            return ChainJoiner.FindLeaves(certificates).Select(leaf => Test(leaf, pool, anchors, dnsName)).ToList();
+        }
+
+        private static ISet<string> Anchors(IReadOnlyList<CertificateInfo> trustedRoots) =>
+            new HashSet<string>(trustedRoots.Select(r => r.Thumbprint), StringComparer.Ordinal);
+
+        private static ChainTestResult Test(CertificateInfo leaf, CertificatePool pool, ISet<string> anchors, string? dnsName)
+        {
+            var problems = new List<string>();
             ChainPath path = ChainBuilder.Build(leaf, pool, anchors);
             CertificateInfo last = path.Last(leaf);
             if (!path.IsComplete)
             {
-                CertificateInfo? impostor = pool.NamedIssuersOf(last).FirstOrDefault();
+                CertificateInfo? impostor = pool.NamedIssuersOf(last).FirstOrDefault(c => c.Thumbprint != last.Thumbprint);
                 problems.Add(impostor is not null
                     ? $"The chain is broken: '{impostor.Subject}' ({impostor.Thumbprint}) has the name of the issuer of '{last.Subject}', but its key does not verify that certificate's signature. It is the wrong intermediate (another key or a reissued CA); get the one that signed the certificate."
                     : $"The chain is incomplete: the issuer '{last.Issuer}' of '{last.Subject}' was not found. Install the intermediate certificate(s) (Join-CertChain).");
@@ -47,7 +71,7 @@ namespace CertCmdlets.Core.Chains
                 problems.Add($"The chain ends at '{last.Subject}', which is not a trusted root here.");
             }
 
-            CheckGivenOrder(leaf, path, problems);
+            CheckGivenOrder(leaf, path, pool, problems);
             var all = new List<CertificateInfo> { leaf };
             all.AddRange(path.Issuers);
             DateTime now = DateTime.Now;
@@ -79,9 +103,14 @@ namespace CertCmdlets.Core.Chains
                     problems.Add($"'{certificate.Subject}' has a weak key ({certificate.KeyAlgorithm}).");
                 }
 
+                foreach (string damage in CertificateFacts.DamagedExtensions(certificate))
+                {
+                    problems.Add($"'{certificate.Subject}' has {damage}; clients reject it (openssl: invalid or inconsistent certificate extension).");
+                }
+
                 if (!isLeaf)
                 {
-                    CheckCertificateAuthority(certificate, i - 1, problems);
+                    CheckCertificateAuthority(certificate, i - 1, anchors.Contains(certificate.Thumbprint), problems);
                     CheckNameConstraints(certificate, leaf, problems);
                 }
             }
@@ -94,7 +123,7 @@ namespace CertCmdlets.Core.Chains
                 namesMatch = HostNameMatcher.Covers(leaf, dnsName);
                 if (!namesMatch.Value)
                 {
-                    string names = string.Join(", ", leaf.DnsNames.Concat(leaf.IpAddresses));
+                    string names = string.Join(", ", leaf.DnsNames.Select(WithUnicode).Concat(leaf.IpAddresses));
                     problems.Add($"'{leaf.Subject}' does not cover '{dnsName}'; it covers: {(names.Length == 0 ? "no names (no subject alternative names)" : names)}.");
                 }
             }
@@ -102,7 +131,7 @@ namespace CertCmdlets.Core.Chains
             return new ChainTestResult(leaf, path.Issuers.Select(c => c.Subject).ToArray(), path.IsComplete, path.ReachesAnchor, namesMatch, dnsName, problems.ToArray());
         }
 
-        private static void CheckGivenOrder(CertificateInfo leaf, ChainPath path, List<string> problems)
+        private static void CheckGivenOrder(CertificateInfo leaf, ChainPath path, CertificatePool pool, List<string> problems)
         {
             CertificateInfo[] given = leaf.Chain;
             if (given.Length == 0)
@@ -113,7 +142,7 @@ namespace CertCmdlets.Core.Chains
             var previous = leaf;
             foreach (CertificateInfo next in given)
             {
-                if (!CertificateFacts.IsSignedBy(previous, next))
+                if (!pool.IsSignedBy(previous, next))
                 {
                     bool inPath = path.Issuers.Any(c => c.Thumbprint == next.Thumbprint);
                     problems.Add(inPath
@@ -126,9 +155,11 @@ namespace CertCmdlets.Core.Chains
             }
         }
 
-        private static void CheckCertificateAuthority(CertificateInfo issuer, int certificatesBelow, List<string> problems)
+        private static void CheckCertificateAuthority(CertificateInfo issuer, int certificatesBelow, bool isAnchor, List<string> problems)
         {
-            if (!issuer.IsCertificateAuthority)
+            // A version 1 certificate has no extensions, so no basic constraints: as a trust anchor (old roots still in
+            // stores) it is a CA, as openssl treats it; as an intermediate it is not.
+            if (!issuer.IsCertificateAuthority && !(isAnchor && CertificateFacts.IsVersion1(issuer)))
             {
                 problems.Add($"'{issuer.Subject}' issued a certificate but is not marked as a CA (basic constraints).");
             }
@@ -205,7 +236,7 @@ namespace CertCmdlets.Core.Chains
                 GeneralName name = subtree.Base;
                 if (name.TagNo == GeneralName.DnsName)
                 {
-                    names.Add(((IAsn1String)name.Name).GetString().TrimStart('.').ToLowerInvariant());
+                    names.Add(IdnNames.Display(name.Name).TrimStart('.').ToLowerInvariant());
                 }
             }
 
@@ -218,7 +249,19 @@ namespace CertCmdlets.Core.Chains
         private static bool IsWeakSignature(string algorithm) =>
             algorithm.StartsWith("md", StringComparison.OrdinalIgnoreCase) || algorithm.StartsWith("sha1", StringComparison.OrdinalIgnoreCase);
 
-        private static bool IsWeakKey(string keyAlgorithm) =>
-            keyAlgorithm.StartsWith("RSA ", StringComparison.Ordinal) && int.TryParse(keyAlgorithm.Substring(4), out int bits) && bits < 2048;
+        /// <summary>An A-label name with its Unicode form beside it, so a reader recognises "xn--bcher-kva.de (bücher.de)".</summary>
+        private static string WithUnicode(string name)
+        {
+            string unicode = IdnNames.Unicode(name);
+            return unicode == name ? name : $"{name} ({unicode})";
+        }
+
+        private static bool IsWeakKey(string keyAlgorithm)
+        {
+            string? bits = keyAlgorithm.StartsWith("RSA ", StringComparison.Ordinal) ? keyAlgorithm.Substring(4)
+                : keyAlgorithm.StartsWith("RSA-PSS ", StringComparison.Ordinal) ? keyAlgorithm.Substring(8)
+                : null;
+            return (bits is not null && int.TryParse(bits, out int size) && size < 2048) || keyAlgorithm == "DSA";
+        }
     }
 }

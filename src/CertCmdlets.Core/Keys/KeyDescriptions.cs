@@ -11,20 +11,30 @@ namespace CertCmdlets.Core.Keys
     /// <summary>Names keys the way administrators read them: "RSA 2048", "ECDSA P-256", "Ed25519".</summary>
     internal static class KeyDescriptions
     {
+        /// <summary>"RSA 2048", "RSA-PSS 2048", "ECDSA P-256", "DSA"; never throws, whatever the structure holds.</summary>
         public static string Describe(SubjectPublicKeyInfo info)
         {
             DerObjectIdentifier algorithm = info.Algorithm.Algorithm;
+            try
+            {
+                return DescribeKnown(info, algorithm) ?? algorithm.Id;
+            }
+            catch (System.Exception ex) when (Chains.Asn1Failures.IsParseFailure(ex))
+            {
+                // A damaged key: name its kind only.
+                return algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption) ? "RSA"
+                    : algorithm.Equals(PkcsObjectIdentifiers.IdRsassaPss) ? "RSA-PSS"
+                    : algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey) ? "ECDSA"
+                    : algorithm.Id;
+            }
+        }
+
+        private static string? DescribeKnown(SubjectPublicKeyInfo info, DerObjectIdentifier algorithm)
+        {
             if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption) || algorithm.Equals(PkcsObjectIdentifiers.IdRsassaPss))
             {
-                try
-                {
-                    var rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
-                    return $"RSA {rsa.Modulus.BitLength}";
-                }
-                catch (System.Exception ex) when (ex is System.ArgumentException || ex is System.IO.IOException || ex is System.InvalidCastException)
-                {
-                    return "RSA";
-                }
+                var rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
+                return $"{(algorithm.Equals(PkcsObjectIdentifiers.IdRsassaPss) ? "RSA-PSS" : "RSA")} {rsa.Modulus.BitLength}";
             }
 
             if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
@@ -36,7 +46,9 @@ namespace CertCmdlets.Core.Keys
                     return "ECDSA " + (PrivateKey.CurveName(curve) ?? curve.Id);
                 }
 
-                return "ECDSA (explicit curve)";
+                // openssl -param_enc explicit spells the curve out; P-256 spelled out is still P-256.
+                DerObjectIdentifier? named = EllipticCurves.NamedEquivalent(parameters);
+                return named is null ? "ECDSA (explicit curve)" : $"ECDSA {PrivateKey.CurveName(named)} (explicit parameters)";
             }
 
             if (algorithm.Equals(EdECObjectIdentifiers.id_Ed25519))
@@ -49,12 +61,7 @@ namespace CertCmdlets.Core.Keys
                 return "Ed448";
             }
 
-            if (algorithm.Equals(X9ObjectIdentifiers.IdDsa))
-            {
-                return "DSA";
-            }
-
-            return algorithm.Id;
+            return algorithm.Equals(X9ObjectIdentifiers.IdDsa) ? "DSA" : null;
         }
 
         public static string KindOf(AsymmetricKeyParameter key) => key switch

@@ -26,16 +26,18 @@ namespace CertCmdlets.Core.Keys
         private static readonly AlgorithmIdentifier s_rsaAlgorithm = new AlgorithmIdentifier(PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance);
 
         private readonly RsaPrivateKeyStructure? _rsa;
+        private readonly AlgorithmIdentifier _rsaAlgorithm = s_rsaAlgorithm;
         private readonly ECPrivateKeyParameters? _ec;
         private readonly object _nativeLock = new object();
         private AsymmetricAlgorithm? _native;
 
-        private PrivateKey(RsaPrivateKeyStructure rsa, AsymmetricAlgorithm? native)
+        private PrivateKey(RsaPrivateKeyStructure rsa, AsymmetricAlgorithm? native, AlgorithmIdentifier? algorithm = null)
         {
             _rsa = rsa;
             _native = native;
-            PublicKeyInfo = new SubjectPublicKeyInfo(s_rsaAlgorithm, new RsaPublicKeyStructure(rsa.Modulus, rsa.PublicExponent));
-            Description = $"RSA {rsa.Modulus.BitLength}";
+            _rsaAlgorithm = algorithm ?? s_rsaAlgorithm;
+            PublicKeyInfo = new SubjectPublicKeyInfo(_rsaAlgorithm, new RsaPublicKeyStructure(rsa.Modulus, rsa.PublicExponent));
+            Description = $"{(IsPss ? "RSA-PSS" : "RSA")} {rsa.Modulus.BitLength}";
         }
 
         private PrivateKey(ECPrivateKeyParameters ec, ECPublicKeyParameters publicKey, AsymmetricAlgorithm? native)
@@ -52,6 +54,9 @@ namespace CertCmdlets.Core.Keys
         public SubjectPublicKeyInfo PublicKeyInfo { get; }
 
         public bool IsRsa => _rsa is not null;
+
+        /// <summary>True for an RSA key restricted to RSASSA-PSS signatures (openssl genpkey -algorithm RSA-PSS).</summary>
+        public bool IsPss => _rsa is not null && _rsaAlgorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdRsassaPss);
 
         /// <summary>Modulus bits for RSA, field bits for EC.</summary>
         public int SizeInBits => _rsa is not null ? _rsa.Modulus.BitLength : _ec!.Parameters.Curve.FieldSize;
@@ -98,13 +103,25 @@ namespace CertCmdlets.Core.Keys
             }
         }
 
-        /// <summary>A key from its PKCS#8 structure (every reader ends here). Only RSA and the NIST EC curves are accepted.</summary>
+        /// <summary>A key from its PKCS#8 structure (every reader ends here). Only RSA (and RSA-PSS) and the NIST EC curves are accepted.</summary>
         public static PrivateKey FromPrivateKeyInfo(PrivateKeyInfo info, string source)
         {
             DerObjectIdentifier algorithm = info.PrivateKeyAlgorithm.Algorithm;
             if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
             {
                 return new PrivateKey(RsaPrivateKeyStructure.GetInstance(info.ParsePrivateKey()), null);
+            }
+
+            if (algorithm.Equals(PkcsObjectIdentifiers.IdRsassaPss))
+            {
+                // The key keeps its PSS identifier (and any parameters restricting it), so its public half is the one a
+                // PSS certificate carries and it signs only with PSS.
+                return new PrivateKey(RsaPrivateKeyStructure.GetInstance(info.ParsePrivateKey()), null, info.PrivateKeyAlgorithm);
+            }
+
+            if (algorithm.Equals(X9ObjectIdentifiers.IdDsa) || algorithm.Id == "1.3.14.3.2.12")
+            {
+                throw Errors.KeyTypeUnsupported(source, "DSA");
             }
 
             AsymmetricKeyParameter key;
@@ -134,6 +151,17 @@ namespace CertCmdlets.Core.Keys
                         return new PrivateKey(ec, new ECPublicKeyParameters("EC", q, ec.PublicKeyParamSet), null);
                     }
 
+                case ECPrivateKeyParameters ec when ec.PublicKeyParamSet is null && EllipticCurves.NamedEquivalent(ec.Parameters) is DerObjectIdentifier named:
+                    {
+                        // Explicit parameters (openssl ecparam -param_enc explicit) equal to a named curve's: that curve.
+                        var namedKey = new ECPrivateKeyParameters("EC", ec.D, named);
+                        var q = new FixedPointCombMultiplier().Multiply(namedKey.Parameters.G, namedKey.D).Normalize();
+                        return new PrivateKey(namedKey, new ECPublicKeyParameters("EC", q, named), null);
+                    }
+
+                case ECPrivateKeyParameters ec when ec.PublicKeyParamSet is null:
+                    throw Errors.KeyTypeUnsupported(source, "elliptic-curve key with explicit curve parameters that are not those of P-256, P-384 or P-521, so it");
+
                 case ECPrivateKeyParameters:
                     throw Errors.KeyTypeUnsupported(source, "elliptic-curve key on a curve other than P-256, P-384 or P-521");
 
@@ -144,7 +172,7 @@ namespace CertCmdlets.Core.Keys
 
         /// <summary>The key as unencrypted PKCS#8 DER. The caller clears the array after use.</summary>
         public byte[] ToPkcs8Der() => _rsa is not null
-            ? new PrivateKeyInfo(s_rsaAlgorithm, _rsa).GetDerEncoded()
+            ? new PrivateKeyInfo(_rsaAlgorithm, _rsa).GetDerEncoded()
             : PrivateKeyInfoFactory.CreatePrivateKeyInfo(_ec!).GetDerEncoded();
 
         /// <summary>The RSA structure, for the platform importer.</summary>
@@ -160,7 +188,10 @@ namespace CertCmdlets.Core.Keys
             {
                 if (_rsa is not null)
                 {
-                    if (!publicKeyInfo.Algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+                    // rsaEncryption and RSASSA-PSS name the same kind of public key (modulus and exponent): a PSS key
+                    // and its certificate, or the same key pair under either identifier, match as openssl shows.
+                    DerObjectIdentifier theirAlgorithm = publicKeyInfo.Algorithm.Algorithm;
+                    if (!theirAlgorithm.Equals(PkcsObjectIdentifiers.RsaEncryption) && !theirAlgorithm.Equals(PkcsObjectIdentifiers.IdRsassaPss))
                     {
                         return false;
                     }
@@ -179,7 +210,7 @@ namespace CertCmdlets.Core.Keys
                 var mine = (ECPublicKeyParameters)PublicKeyFactory.CreateKey(PublicKeyInfo);
                 return mine.Parameters.Curve.Equals(other.Parameters.Curve) && mine.Q.Normalize().Equals(other.Q.Normalize());
             }
-            catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is InvalidCastException || ex is SecurityUtilityException || ex is System.IO.IOException)
+            catch (Exception ex) when (SignatureVerifier.IsFailure(ex))
             {
                 return false;
             }
@@ -188,6 +219,20 @@ namespace CertCmdlets.Core.Keys
         /// <summary>The X.509 algorithm identifier of a signature by this key with <paramref name="hash"/>.</summary>
         public AlgorithmIdentifier SignatureAlgorithm(HashAlgorithmName hash)
         {
+            if (IsPss)
+            {
+                // PSS as the platform signs it and openssl writes it: the same hash for the mask, a salt as long as the hash.
+                var hashAlgorithm = new AlgorithmIdentifier(hash.Name switch
+                {
+                    "SHA384" => Org.BouncyCastle.Asn1.Nist.NistObjectIdentifiers.IdSha384,
+                    "SHA512" => Org.BouncyCastle.Asn1.Nist.NistObjectIdentifiers.IdSha512,
+                    _ => Org.BouncyCastle.Asn1.Nist.NistObjectIdentifiers.IdSha256,
+                }, DerNull.Instance);
+                int saltLength = hash.Name switch { "SHA384" => 48, "SHA512" => 64, _ => 32 };
+                var parameters = new RsassaPssParameters(hashAlgorithm, new AlgorithmIdentifier(PkcsObjectIdentifiers.IdMgf1, hashAlgorithm), DerInteger.ValueOf(saltLength), DerInteger.One);
+                return new AlgorithmIdentifier(PkcsObjectIdentifiers.IdRsassaPss, parameters);
+            }
+
             if (IsRsa)
             {
                 DerObjectIdentifier oid = hash.Name switch
@@ -211,10 +256,23 @@ namespace CertCmdlets.Core.Keys
         /// <summary>A signature over <paramref name="data"/> in X.509 form (PKCS#1 v1.5 for RSA, DER r,s for ECDSA), made natively.</summary>
         public byte[] Sign(byte[] data, HashAlgorithmName hash)
         {
+            try
+            {
+                return SignNatively(data, hash);
+            }
+            catch (CryptographicException ex)
+            {
+                // A key read from a damaged file can parse (its numbers are numbers) and still not be a key.
+                throw Errors.KeyUnusable(Description, ex);
+            }
+        }
+
+        private byte[] SignNatively(byte[] data, HashAlgorithmName hash)
+        {
             AsymmetricAlgorithm native = Native();
             if (native is RSA rsa)
             {
-                return rsa.SignData(data, hash, RSASignaturePadding.Pkcs1);
+                return rsa.SignData(data, hash, IsPss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1);
             }
 
             byte[] p1363 = ((ECDsa)native).SignData(data, hash);

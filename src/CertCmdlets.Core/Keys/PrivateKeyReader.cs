@@ -143,6 +143,12 @@ namespace CertCmdlets.Core.Keys
                 return FromSec1(data, source);
             }
 
+            // OpenSSL's traditional DSA key (openssl dsa -outform DER): version, p, q, g, y, x.
+            if (sequence.Count == 6 && sequence.Cast<Asn1Encodable>().All(item => item is DerInteger))
+            {
+                throw Errors.KeyTypeUnsupported(source, "DSA");
+            }
+
             throw Errors.KeyFileInvalid(source, "the DER structure is not a private key.");
         }
 
@@ -169,12 +175,12 @@ namespace CertCmdlets.Core.Keys
             try
             {
                 encrypted = EncryptedPrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der));
+                Pkcs12.PfxReader.RequireSaneIterations(encrypted.EncryptionAlgorithm, source);
             }
             catch (Exception ex) when (IsParseFailure(ex))
             {
                 throw Errors.KeyFileInvalid(source, "the encrypted PKCS#8 structure is damaged.", ex);
             }
-
             using PasswordBuffer buffer = PasswordBuffer.From(password);
             PrivateKeyInfo info;
             try
@@ -328,8 +334,7 @@ namespace CertCmdlets.Core.Keys
             throw Errors.KeyFileInvalid(source, "the encrypted PEM block holds no private key.");
         }
 
-        private static bool IsParseFailure(Exception ex) =>
-            ex is IOException || ex is ArgumentException || ex is InvalidCastException || ex is InvalidOperationException || ex is FormatException || ex is Asn1Exception;
+        private static bool IsParseFailure(Exception ex) => Chains.Asn1Failures.IsParseFailure(ex);
 
         /// <summary>Hands BouncyCastle's legacy PEM reader a copy of the password that is cleared afterwards.</summary>
         private sealed class PasswordFinder : IPasswordFinder

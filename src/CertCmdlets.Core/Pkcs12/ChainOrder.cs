@@ -1,7 +1,4 @@
 using System.Collections.Generic;
-using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.X509;
-using X509Extension = Org.BouncyCastle.Asn1.X509.X509Extension;
 
 namespace CertCmdlets.Core.Pkcs12
 {
@@ -63,16 +60,9 @@ namespace CertCmdlets.Core.Pkcs12
             return byName;
         }
 
-        private static byte[]? AuthorityKeyId(CertificateInfo certificate)
-        {
-            X509Extension? extension = certificate.Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.AuthorityKeyIdentifier);
-            return extension is null ? null : AuthorityKeyIdentifier.GetInstance(extension.GetParsedValue()).KeyIdentifier?.GetOctets();
-        }
+        // Damaged key identifiers count as absent (the name decides), as in chain building.
+        private static byte[]? AuthorityKeyId(CertificateInfo certificate) => Chains.CertificateFacts.AuthorityKeyId(certificate);
 
-        private static byte[]? SubjectKeyId(CertificateInfo certificate)
-        {
-            X509Extension? extension = certificate.Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.SubjectKeyIdentifier);
-            return extension is null ? null : Asn1OctetString.GetInstance(extension.GetParsedValue()).GetOctets();
-        }
+        private static byte[]? SubjectKeyId(CertificateInfo certificate) => Chains.CertificateFacts.SubjectKeyId(certificate);
     }
 }

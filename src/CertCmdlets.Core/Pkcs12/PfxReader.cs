@@ -27,6 +27,13 @@ namespace CertCmdlets.Core.Pkcs12
     /// </summary>
     public static class PfxReader
     {
+        /// <summary>
+        /// The most password-hashing iterations one key derivation may ask for. Real files use 1 to 10,000 (OpenSSL
+        /// 2048, Windows 2000); .NET's own PKCS#12 loader refuses more than 600,000. A damaged or hostile file asking
+        /// for 2^31 would otherwise keep the reader busy for hours.
+        /// </summary>
+        public const int MaximumIterations = 1_000_000;
+
         /// <summary>Reads a PFX file. A null password means none was given (tried as empty, as OpenSSL and Windows do).</summary>
         public static PfxContents ReadFile(string path, SecureString? password, ICoreLog log)
         {
@@ -52,7 +59,8 @@ namespace CertCmdlets.Core.Pkcs12
             byte[] authenticatedSafeBytes;
             try
             {
-                pfx = Pfx.GetInstance(Asn1Object.FromByteArray(data));
+                // Windows exports may end with zero padding after the DER; the platform loaders ignore it (DerInput).
+                pfx = Pfx.GetInstance(DerInput.ReadFirst(data, source, "PKCS#12 structure", log, out _));
                 if (!pfx.AuthSafe.ContentType.Equals(PkcsObjectIdentifiers.Data))
                 {
                     throw Errors.PfxEncryptionUnsupported(source, "public-key (enveloped) protection");
@@ -151,7 +159,7 @@ namespace CertCmdlets.Core.Pkcs12
             DigestInfo digestInfo = mac.Mac;
             DerObjectIdentifier algorithm = digestInfo.DigestAlgorithm.Algorithm;
             HashAlgorithmName hash = MacHash(algorithm) ?? throw Errors.PfxEncryptionUnsupported(source, $"an integrity check ({algorithm.Id}) that is not supported");
-            int iterations = mac.IterationCount.IntValueExact;
+            int iterations = RequireSaneIterations(mac.IterationCount.LongValueExact, source);
             byte[] salt = mac.GetSalt();
             byte[] expected = digestInfo.Digest.GetOctets();
             string description = $"HMAC-{hash.Name}, {iterations} iterations";
@@ -175,6 +183,38 @@ namespace CertCmdlets.Core.Pkcs12
             }
 
             return (null, description);
+        }
+
+        /// <summary>Refuses a password-based scheme (PBES2 or PKCS#12 PBE) asking for more than <see cref="MaximumIterations"/>.</summary>
+        internal static void RequireSaneIterations(AlgorithmIdentifier algorithm, string source)
+        {
+            if (algorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdPbeS2))
+            {
+                var scheme = PbeS2Parameters.GetInstance(algorithm.Parameters);
+                if (scheme.KeyDerivationFunc.Algorithm.Equals(PkcsObjectIdentifiers.IdPbkdf2))
+                {
+                    RequireSaneIterations(Pbkdf2Params.GetInstance(scheme.KeyDerivationFunc.Parameters).IterationCountObject.LongValueExact, source);
+                }
+            }
+            else if (algorithm.Algorithm.Id.StartsWith(PkcsObjectIdentifiers.Pkcs12PbeIds + ".", StringComparison.Ordinal))
+            {
+                RequireSaneIterations(Pkcs12PbeParams.GetInstance(algorithm.Parameters).Iterations.LongValueExact, source);
+            }
+        }
+
+        private static int RequireSaneIterations(long iterations, string source)
+        {
+            if (iterations > MaximumIterations)
+            {
+                throw Errors.IterationCountTooLarge(source, iterations, MaximumIterations);
+            }
+
+            if (iterations < 1)
+            {
+                throw Errors.PfxFileInvalid(source, $"it asks for {iterations} password-hashing iterations; the file is damaged.");
+            }
+
+            return (int)iterations;
         }
 
         private static HashAlgorithmName? MacHash(DerObjectIdentifier oid)
@@ -218,8 +258,7 @@ namespace CertCmdlets.Core.Pkcs12
             return difference == 0;
         }
 
-        private static bool IsParseFailure(Exception ex) =>
-            ex is IOException || ex is ArgumentException || ex is InvalidCastException || ex is InvalidOperationException || ex is FormatException || ex is Asn1Exception;
+        private static bool IsParseFailure(Exception ex) => Chains.Asn1Failures.IsParseFailure(ex);
 
         /// <summary>Decryption failed with every password candidate: the password is wrong.</summary>
         private sealed class WrongPasswordException : Exception
@@ -316,17 +355,8 @@ namespace CertCmdlets.Core.Pkcs12
                 }
             }
 
-            private PrivateKey ToKey(PrivateKeyInfo info)
-            {
-                try
-                {
-                    return PrivateKey.FromPrivateKeyInfo(info, _source);
-                }
-                catch (CertCmdletsException ex) when (ex.ErrorId == "KeyTypeUnsupported")
-                {
-                    throw new NotSupportedException("a private key type that is not supported: " + ex.Message);
-                }
-            }
+            // A key type the module does not support (DSA, Ed25519) is KeyTypeUnsupported, as from any other file.
+            private PrivateKey ToKey(PrivateKeyInfo info) => PrivateKey.FromPrivateKeyInfo(info, _source);
 
             private string Describe(AlgorithmIdentifier algorithm)
             {
@@ -342,6 +372,7 @@ namespace CertCmdlets.Core.Pkcs12
 
             private byte[] Decrypt(AlgorithmIdentifier algorithm, byte[] cipherText)
             {
+                RequireSaneIterations(algorithm, _source);
                 foreach (bool absent in _candidates)
                 {
                     try

@@ -51,7 +51,7 @@ namespace CertCmdlets.Core.Requests
             {
                 request = new Pkcs10CertificationRequest(der);
             }
-            catch (Exception ex) when (ex is IOException || ex is ArgumentException || ex is InvalidCastException || ex is InvalidOperationException || ex is Asn1Exception)
+            catch (Exception ex) when (Chains.Asn1Failures.IsParseFailure(ex))
             {
                 throw Errors.RequestFileInvalid(source, "the PKCS#10 structure is damaged.", ex);
             }
@@ -62,7 +62,7 @@ namespace CertCmdlets.Core.Requests
                 CertificationRequestInfo signedPart = request.GetCertificationRequestInfo();
                 verified = SignatureVerifier.Verify(signedPart.SubjectPublicKeyInfo, request.SignatureAlgorithm, signedPart.GetDerEncoded(), request.Signature.GetOctets());
             }
-            catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException || ex is Org.BouncyCastle.Security.SecurityUtilityException || ex is ArgumentException || ex is InvalidOperationException)
+            catch (Exception ex) when (SignatureVerifier.IsFailure(ex))
             {
                 verified = false;
             }
@@ -77,24 +77,21 @@ namespace CertCmdlets.Core.Requests
             var dnsNames = new List<string>();
             var ipAddresses = new List<string>();
             var emails = new List<string>();
-            X509Extensions? extensions = RequestedExtensions(request);
-            X509Extension? san = extensions?.GetExtension(X509Extensions.SubjectAlternativeName);
-            if (san is not null)
+            foreach (GeneralName name in RequestedNames(request, source))
             {
-                foreach (GeneralName name in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
+                switch (name.TagNo)
                 {
-                    switch (name.TagNo)
-                    {
-                        case GeneralName.DnsName:
-                            dnsNames.Add(((IAsn1String)name.Name).GetString());
-                            break;
-                        case GeneralName.IPAddress:
-                            ipAddresses.Add(new IPAddress(Asn1OctetString.GetInstance(name.Name).GetOctets()).ToString());
-                            break;
-                        case GeneralName.Rfc822Name:
-                            emails.Add(((IAsn1String)name.Name).GetString());
-                            break;
-                    }
+                    case GeneralName.DnsName:
+                        // Internationalized names as their A-label (xn--), as in certificates: raw UTF-8 is read as UTF-8.
+                        dnsNames.Add(Naming.IdnNames.Display(name.Name));
+                        break;
+                    case GeneralName.IPAddress when name.Name is Asn1OctetString address:
+                        byte[] octets = address.GetOctets();
+                        ipAddresses.Add(octets.Length == 4 || octets.Length == 16 ? new IPAddress(octets).ToString() : Hex.Upper(octets));
+                        break;
+                    case GeneralName.Rfc822Name when name.Name is IAsn1String email:
+                        emails.Add(email.GetString());
+                        break;
                 }
             }
 
@@ -109,6 +106,20 @@ namespace CertCmdlets.Core.Requests
                 KeyDescriptions.Describe(info.SubjectPublicKeyInfo),
                 SignatureAlgorithms.Name(request.SignatureAlgorithm),
                 key);
+        }
+
+        /// <summary>The subject alternative names the request asks for; a damaged extension is RequestExtensionInvalid.</summary>
+        private static GeneralName[] RequestedNames(Pkcs10CertificationRequest request, string source)
+        {
+            try
+            {
+                X509Extension? san = RequestedExtensions(request)?.GetExtension(X509Extensions.SubjectAlternativeName);
+                return san is null ? Array.Empty<GeneralName>() : GeneralNames.GetInstance(san.GetParsedValue()).GetNames();
+            }
+            catch (Exception ex) when (Chains.Asn1Failures.IsParseFailure(ex))
+            {
+                throw Errors.RequestExtensionInvalid(source, "requested extensions or subject alternative name", ex);
+            }
         }
 
         /// <summary>The extensions the request asks for, or null.</summary>

@@ -11,7 +11,9 @@ namespace CertCmdlets.Commands
     /// <para type="synopsis">Signs certificate requests with an internal CA.</para>
     /// <para type="description">Signs request objects (New-CertRequest) or CSR files (-Path, e.g. made by openssl) with
     /// -Authority (a CA certificate object with its key, from New-CertAuthority or Import-CertFile -KeyPath). The
-    /// requested subject and alternative names are copied; a request asking for CA powers is refused. Serial numbers are
+    /// requested subject and alternative names are copied (internationalized DNS names as their xn-- A-labels); a request
+    /// asking for CA powers is refused, and so is one with a weak key or signature hash unless -AllowWeakRequest is given.
+    /// One bad request is reported and the others are still signed. Serial numbers are
     /// random 128-bit. Emits the certificate with its chain up to the CA (and the request's key, when it carries one).</para>
     /// </summary>
     [Cmdlet(VerbsLifecycle.Approve, "CertRequest", DefaultParameterSetName = InputObjectSet)]
@@ -65,6 +67,14 @@ namespace CertCmdlets.Commands
         [ArgumentCompleter(typeof(ChoiceCompleter))]
         public string? HashAlgorithm { get; set; }
 
+        /// <summary>
+        /// <para type="description">Sign requests New-CertRequest would refuse to make (RSA under 2048 bits, DSA or small-curve
+        /// keys; MD4, MD5 or SHA-1 signatures), which are refused by default (RequestKeyTooWeak, RequestSignatureAlgorithmWeak).
+        /// Each override is named in a warning. For test labs that must reproduce old clients only.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowWeakRequest { get; set; }
+
         #endregion
 
         #region Overrides
@@ -117,7 +127,7 @@ namespace CertCmdlets.Commands
         {
             try
             {
-                WriteObject(CertificateAuthority.Approve(request, Authority!, ValidDays, HashAlgorithm, Log));
+                WriteObject(CertificateAuthority.Approve(request, Authority!, ValidDays, HashAlgorithm, Log, AllowWeakRequest));
             }
             catch (CertCmdletsException ex)
             {

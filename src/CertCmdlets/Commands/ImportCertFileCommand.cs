@@ -119,7 +119,7 @@ namespace CertCmdlets.Commands
             {
                 try
                 {
-                    IReadOnlyList<CertificateInfo> certificates = CertificateReader.ReadFile(path);
+                    IReadOnlyList<CertificateInfo> certificates = CertificateReader.ReadFile(path, Log);
                     WriteVerbose($"Read {certificates.Count} certificate(s) from '{path}'.");
                     _key?.AttachTo(certificates, path);
                     WriteObject(certificates, enumerateCollection: true);

@@ -177,7 +177,7 @@ namespace CertCmdlets.Commands
         {
             try
             {
-                _inputs.AddRange(CertificateReader.ReadFile(path));
+                _inputs.AddRange(CertificateReader.ReadFile(path, Log));
             }
             catch (CertCmdletsException ex)
             {

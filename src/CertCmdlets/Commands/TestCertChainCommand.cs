@@ -107,10 +107,10 @@ namespace CertCmdlets.Commands
         {
             try
             {
-                IReadOnlyList<CertificateInfo> certificates = CertificateReader.ReadFile(path);
-                foreach (CertificateInfo leaf in ChainJoiner.FindLeaves(certificates))
+                IReadOnlyList<CertificateInfo> certificates = CertificateReader.ReadFile(path, Log);
+                foreach (ChainTestResult result in ChainTester.TestAll(certificates, _trustedRoots!, DnsName))
                 {
-                    Emit(ChainTester.Test(leaf, certificates, _trustedRoots!, DnsName));
+                    Emit(result);
                 }
             }
             catch (CertCmdletsException ex)
