@@ -33,9 +33,9 @@ namespace CertCmdlets.Tests
 
     /// <summary>
     /// The ACME cmdlets on the real engine: the scenario tests/Scenarios/Acme.Pebble.ps1 (also run by
-    /// tests/Pester/Acme.Tests.ps1), one fresh session and directory per case, against a pebble each case starts and
-    /// stops itself (and, for ApacheSite, a private httpd). A case must run to the end and leave no pebble, challtestsrv
-    /// or httpd running.
+    /// tests/Pester/Acme.Tests.ps1), one fresh session (module and Pester imported: the scenario checks with Should) and
+    /// directory per case, against a pebble each case starts and stops itself (and, for ApacheSite, a private httpd).
+    /// A case must run to the end and leave no pebble, challtestsrv or httpd running.
     /// </summary>
     public sealed class AcmeScenarioTests
     {
@@ -101,7 +101,7 @@ namespace CertCmdlets.Tests
             var leftovers = new List<string>();
             try
             {
-                using var session = new PowerShellSession();
+                using var session = new PowerShellSession(importPester: true);
                 result = session.RunScenario(scenario, parameters);
             }
             finally

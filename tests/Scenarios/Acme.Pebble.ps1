@@ -54,9 +54,8 @@ param(
     [switch] $RequirePebble,
     [switch] $RequireApache
 )
-
 $ErrorActionPreference = 'Stop'
-. ([System.IO.Path]::Combine($PSScriptRoot, 'Assert.ps1'))
+. (Join-Path $PSScriptRoot 'Assert.ps1')
 
 $pebbleProgram = '/usr/bin/pebble'
 $challengeProgram = '/usr/bin/pebble-challtestsrv'
@@ -113,7 +112,8 @@ function Wait-TcpPort {
 }
 
 function Start-ScenarioProcess {
-    # Starts a program with arguments and environment variables, its output to a log file; records its pid.
+    # Starts a program with arguments and environment variables, its output drained; records its pid in <Name>.pid
+    # (the hosted tests stop what a failed case left running).
     param([Parameter(Mandatory)][string] $FilePath, [string[]] $ArgumentList, [hashtable] $Environment = @{}, [Parameter(Mandatory)][string] $Name)
 
     $start = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
@@ -133,7 +133,7 @@ function Start-ScenarioProcess {
     # Drain the output so the program never blocks on a full pipe.
     $null = $process.StandardOutput.ReadToEndAsync()
     $null = $process.StandardError.ReadToEndAsync()
-    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($WorkDirectory, "$Name.pid"), "$($process.Id)")
+    Set-Content -LiteralPath (Join-Path $WorkDirectory "$Name.pid") -Value "$($process.Id)" -NoNewline
     return $process
 }
 
@@ -151,15 +151,15 @@ function Start-Pebble {
     }
 
     # pebble's listener certificate, made by the module (Debian ships none).
-    $tlsFolder = New-ScenarioDirectory -Parent $WorkDirectory -Name 'pebble-tls'
+    $tlsFolder = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'pebble-tls').FullName
     $tls = New-CertRequest 'pebble listener' -IpAddress 127.0.0.1 -DnsName localhost -KeyAlgorithm ECDSA -SelfSign -ValidDays 2 |
         Export-CertPem -OutputDirectory $tlsFolder
-    $config = [System.IO.Path]::Combine($WorkDirectory, 'pebble.json')
-    [System.IO.File]::WriteAllText($config, (@"
+    $config = Join-Path $WorkDirectory 'pebble.json'
+    Set-Content -LiteralPath $config -NoNewline -Value (@"
 {"pebble":{"listenAddress":"127.0.0.1:$($ports[0])","managementListenAddress":"127.0.0.1:$($ports[1])",
 "certificate":"$($tls.CertificatePath)","privateKey":"$($tls.KeyPath)","httpPort":$HttpPort,"tlsPort":$($ports[3]),
 "ocspResponderURL":"","externalAccountBindingRequired":false}}
-"@))
+"@)
 
     $challengeHttp = if ($ChallengeHttpAddress) { "${ChallengeHttpAddress}:$HttpPort" } else { '' }
     $challenge = Start-ScenarioProcess -FilePath $challengeProgram -Name 'challtestsrv' -ArgumentList @(
@@ -177,7 +177,7 @@ function Start-Pebble {
     $directory = "https://127.0.0.1:$($ports[0])/dir"
     return [pscustomobject] @{
         Directory      = $directory
-        Common         = @{ Directory = $directory; TrustedRootPath = $tls.CertificatePath; StateDirectory = [System.IO.Path]::Combine($WorkDirectory, 'acme-state') }
+        Common         = @{ Directory = $directory; TrustedRootPath = $tls.CertificatePath; StateDirectory = (Join-Path $WorkDirectory 'acme-state') }
         HttpPort       = $HttpPort
         DnsPort        = $ports[5]
         ManagementPort = $ports[1]
@@ -240,13 +240,14 @@ function Save-PebbleRoot {
     # pebble's issuing root (made at start), to check chains with Test-CertChain.
     param([Parameter(Mandatory)] $Pebble)
 
-    $path = [System.IO.Path]::Combine($WorkDirectory, 'pebble-root.pem')
-    [System.IO.File]::WriteAllText($path, (Invoke-PebbleManagement -Pebble $Pebble -Path 'roots/0'))
+    $path = Join-Path $WorkDirectory 'pebble-root.pem'
+    Set-Content -LiteralPath $path -Value (Invoke-PebbleManagement -Pebble $Pebble -Path 'roots/0') -NoNewline
     return $path
 }
 
 function Join-SortedText {
-    # The items sorted ordinally and joined (Sort-Object is not a Core cmdlet).
+    # The items sorted ordinally and joined: a set of names as one string, for a case-sensitive comparison
+    # (Sort-Object sorts by culture).
     param([Parameter(Position = 0)][AllowNull()][object[]] $Items)
 
     $texts = [string[]] @($Items | ForEach-Object { "$_" })
@@ -260,7 +261,7 @@ function New-ScenarioName {
 }
 
 function Get-PebbleSkip {
-    if ([System.IO.File]::Exists($pebbleProgram) -and [System.IO.File]::Exists($challengeProgram)) {
+    if ((Test-Path -LiteralPath $pebbleProgram -PathType Leaf) -and (Test-Path -LiteralPath $challengeProgram -PathType Leaf)) {
         return $null
     }
 
@@ -276,11 +277,11 @@ function Get-PebbleSkip {
 # ---------------------------------------------------------------------------------------------------------------
 
 function Get-ApacheSkip {
-    if ((Test-ScenarioOnWindows) -and -not $RequireApache) {
+    if ($IsWindows -and -not $RequireApache) {
         return New-ScenarioSkipped -Reason "Debian's apache2 does not exist on Windows."
     }
 
-    if ([System.IO.File]::Exists($httpdProgram) -and [System.IO.Directory]::Exists($httpdModules)) {
+    if ((Test-Path -LiteralPath $httpdProgram -PathType Leaf) -and (Test-Path -LiteralPath $httpdModules -PathType Container)) {
         return $null
     }
 
@@ -295,16 +296,16 @@ function New-ScenarioHttpd {
     # A private httpd under the work directory: plain HTTP on 127.0.0.1:-HttpPort with a VirtualHost for -SiteName.
     param([Parameter(Mandatory)][int] $HttpPort, [Parameter(Mandatory)][string] $SiteName)
 
-    $root = New-ScenarioDirectory -Parent $WorkDirectory -Name 'httpd'
-    $documentRoot = New-ScenarioDirectory -Parent $root -Name 'htdocs'
-    $null = New-ScenarioDirectory -Parent $root -Name 'logs'
+    $root = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'httpd').FullName
+    $documentRoot = (New-Item -ItemType Directory -Path $root -Name 'htdocs').FullName
+    $null = New-Item -ItemType Directory -Path $root -Name 'logs'
     # The main server's DocumentRoot differs from the site's: the challenge must go to the site's.
-    $null = New-ScenarioDirectory -Parent $root -Name 'unused'
-    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($documentRoot, 'index.html'), "ACME site`n")
-    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($root, 'mime.types'), "text/html html`n")
+    $null = New-Item -ItemType Directory -Path $root -Name 'unused'
+    Set-Content -LiteralPath (Join-Path $documentRoot 'index.html') -Value "ACME site`n" -NoNewline
+    Set-Content -LiteralPath (Join-Path $root 'mime.types') -Value "text/html html`n" -NoNewline
     $user = if ([System.Environment]::UserName -eq 'root') { "User www-data`nGroup www-data`n" } else { '' }
-    $config = [System.IO.Path]::Combine($root, 'httpd.conf')
-    [System.IO.File]::WriteAllText($config, @"
+    $config = Join-Path $root 'httpd.conf'
+    Set-Content -LiteralPath $config -NoNewline -Value (@"
 ServerRoot "$root"
 Listen 127.0.0.1:$HttpPort
 LoadModule mpm_event_module $httpdModules/mod_mpm_event.so
@@ -326,11 +327,10 @@ DocumentRoot "$root/unused"
 	DocumentRoot "$documentRoot"
 </VirtualHost>
 "@.Replace("`r`n", "`n"))
-    if (-not (Test-ScenarioOnWindows)) {
+    if (-not $IsWindows) {
         # httpd's workers run as www-data when started by root: the folders must be traversable.
-        $mode = [System.IO.UnixFileMode] 'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
         foreach ($folder in @($WorkDirectory, $root, $documentRoot)) {
-            [System.IO.File]::SetUnixFileMode($folder, $mode)
+            (Get-Item -LiteralPath $folder).UnixFileMode = 'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
         }
     }
 
@@ -344,8 +344,8 @@ function Invoke-ScenarioHttpd {
     $code = $LASTEXITCODE
     $global:LASTEXITCODE = 0
     if ($code -ne 0) {
-        $log = [System.IO.Path]::Combine($Httpd.Root, 'logs', 'error.log')
-        $text = if ([System.IO.File]::Exists($log)) { [System.IO.File]::ReadAllText($log) } else { '' }
+        $log = Join-Path $Httpd.Root 'logs' 'error.log'
+        $text = if (Test-Path -LiteralPath $log -PathType Leaf) { Get-Content -LiteralPath $log -Raw } else { '' }
         throw "httpd -k $Signal failed ($code): $($lines -join ' ') $text"
     }
 }
@@ -357,12 +357,12 @@ function Stop-ScenarioHttpd {
         return
     }
 
-    $pidFile = [System.IO.Path]::Combine($Httpd.Root, 'logs', 'httpd.pid')
-    if (-not [System.IO.File]::Exists($pidFile)) {
+    $pidFile = Join-Path $Httpd.Root 'logs' 'httpd.pid'
+    if (-not (Test-Path -LiteralPath $pidFile -PathType Leaf)) {
         return
     }
 
-    $mainPid = [int] [System.IO.File]::ReadAllText($pidFile).Trim()
+    $mainPid = [int] (Get-Content -LiteralPath $pidFile -Raw).Trim()
     $null = & $httpdProgram -d $Httpd.Root -f $Httpd.Config -k stop 2>&1
     $global:LASTEXITCODE = 0
     try {
@@ -401,22 +401,27 @@ $WorkDirectory = Initialize-ScenarioDirectory -Path $WorkDirectory
 
 if ($Case -eq 'WhatIf') {
     $port = (Get-FreeTcpPorts -Count 1)[0]
-    $nowhere = @{ Directory = "https://127.0.0.1:$port/dir"; StateDirectory = [System.IO.Path]::Combine($WorkDirectory, 'acme-state') }
+    $nowhere = @{ Directory = "https://127.0.0.1:$port/dir"; StateDirectory = (Join-Path $WorkDirectory 'acme-state') }
     $before = Get-DirectorySnapshot $WorkDirectory
     $self = New-CertRequest 'whatif.example.test' -SelfSign -KeyAlgorithm ECDSA
-    $output = Assert-NoError {
+    # $ErrorActionPreference is 'Stop': any error, even one a cmdlet would report and go on after, ends the scenario.
+    $output = @(
         New-AcmeAccount @nowhere -AcceptTermsOfService -WhatIf
         New-CertRequest 'whatif.example.test' -KeyAlgorithm ECDSA | Request-AcmeCertificate @nowhere -ListenPort $port -WhatIf
-        Request-AcmeCertificate 'whatif.example.test' @nowhere -WebRoot $WorkDirectory -OutputDirectory ([System.IO.Path]::Combine($WorkDirectory, 'out')) -AcceptTermsOfService -WhatIf
+        Request-AcmeCertificate 'whatif.example.test' @nowhere -WebRoot $WorkDirectory -OutputDirectory (Join-Path $WorkDirectory 'out') -AcceptTermsOfService -WhatIf
         Set-AcmeAccount @nowhere -Contact 'a@example.test' -WhatIf
         Set-AcmeAccount @nowhere -RollOverKey -WhatIf
         Disable-AcmeAccount @nowhere -WhatIf
         $self | Revoke-AcmeCertificate @nowhere -WhatIf
-    }
-    Assert-Count 0 $output '-WhatIf emits nothing'
-    Assert-DirectoryUnchanged $before $WorkDirectory '-WhatIf writes nothing (no account, no challenge file, no certificate)'
+    )
+    $output | Should -HaveCount 0 -Because '-WhatIf emits nothing'
+    Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because '-WhatIf writes nothing (no account, no challenge file, no certificate)'
     # Without -WhatIf the same directory is unreachable: proof that -WhatIf did not try.
-    $null = Assert-ErrorId { New-AcmeAccount @nowhere -AcceptTermsOfService } 'AcmeServerUnreachable' -Terminating -Category ConnectionError
+    $unreachable = Invoke-ScenarioCommand { New-AcmeAccount @nowhere -AcceptTermsOfService }
+    $unreachable.Errors | Should -HaveCount 1
+    $unreachable.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'AcmeServerUnreachable,*'
+    $unreachable.Errors[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+    $unreachable.Terminating | Should -Not -BeNullOrEmpty -Because 'AcmeServerUnreachable stops the command (a terminating error)'
     return
 }
 
@@ -432,6 +437,8 @@ if ($Case -eq 'ApacheSite') {
     }
 }
 
+# From here $ErrorActionPreference = 'Stop' makes any error of a command called directly end the scenario: a command
+# whose errors are checked runs through Invoke-ScenarioCommand.
 $pebble = $null
 $httpd = $null
 try {
@@ -439,53 +446,55 @@ try {
         'IssueAndExport' {
             $pebble = Start-Pebble
             $common = $pebble.Common
-            $refused = Assert-ErrorId { New-AcmeAccount @common -Contact 'admin@example.test' } 'AcmeTermsOfServiceNotAccepted' -Terminating -MessagePattern 'Do%20what%20thou%20wilt'
-            Assert-Match $refused.Errors[0].ErrorDetails.RecommendedAction '-AcceptTermsOfService' 'the error says how to agree'
-            Assert-FileMissing $common.StateDirectory 'no account folder without agreement'
+            $refused = Invoke-ScenarioCommand { New-AcmeAccount @common -Contact 'admin@example.test' }
+            $refused.Errors | Should -HaveCount 1
+            $refused.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'AcmeTermsOfServiceNotAccepted,*'
+            $refused.Errors[0].Exception.Message | Should -Match 'Do%20what%20thou%20wilt' -Because 'the message names the CA''s terms of service'
+            $refused.Terminating | Should -Not -BeNullOrEmpty -Because 'AcmeTermsOfServiceNotAccepted stops the command (a terminating error)'
+            $refused.Errors[0].ErrorDetails.RecommendedAction | Should -Match '-AcceptTermsOfService' -Because 'the error says how to agree'
+            Test-Path -LiteralPath $common.StateDirectory | Should -BeFalse -Because 'no account folder without agreement'
 
-            $account = Assert-NoError { New-AcmeAccount @common -Contact 'admin@example.test' -AcceptTermsOfService }
-            Assert-Count 1 $account 'New-AcmeAccount emits the account'
-            Assert-Equal 'valid' $account[0].Status 'the account is valid'
-            Assert-Equal 'ES256' $account[0].KeyAlgorithm 'ES256 by default'
-            Assert-Contains $account[0].Contact 'mailto:admin@example.test' 'the contact is a mailto URL'
-            $accountKey = [System.IO.Path]::Combine($account[0].StatePath, 'account.key')
-            Assert-FileMode $accountKey '600' 'the account key is private'
-            Assert-NotMatch (($account[0].PSObject.Properties | ForEach-Object { "$($_.Value)" }) -join ' ') 'PRIVATE KEY' 'the account object carries no key'
+            $account = @(New-AcmeAccount @common -Contact 'admin@example.test' -AcceptTermsOfService)
+            $account | Should -HaveCount 1 -Because 'New-AcmeAccount emits the account'
+            $account[0].Status | Should -BeExactly 'valid' -Because 'the account is valid'
+            $account[0].KeyAlgorithm | Should -BeExactly 'ES256' -Because 'ES256 by default'
+            @($account[0].Contact | Where-Object { $_ -ceq 'mailto:admin@example.test' }) | Should -Not -BeNullOrEmpty -Because "the contact is a mailto URL (contact: $($account[0].Contact -join ', '))"
+            $accountKey = Join-Path $account[0].StatePath 'account.key'
+            if (-not $IsWindows) { Get-ScenarioFileMode $accountKey | Should -BeExactly '600' -Because 'the account key is private' }
+            (($account[0].PSObject.Properties | ForEach-Object { "$($_.Value)" }) -join ' ') | Should -Not -Match 'PRIVATE KEY' -Because 'the account object carries no key'
 
             $name = New-ScenarioName 'www'
             $alias = New-ScenarioName 'alias'
-            $out = [System.IO.Path]::Combine($WorkDirectory, 'tls')
+            $out = Join-Path $WorkDirectory 'tls'
             $request = New-CertRequest $name -DnsName $alias -KeyAlgorithm ECDSA
-            $issued = Assert-NoError {
-                $request | Request-AcmeCertificate @common -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 | Export-CertPem -OutputDirectory $out
-            }
-            Assert-Count 1 $issued 'one certificate for one request'
+            $issued = @($request | Request-AcmeCertificate @common -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 | Export-CertPem -OutputDirectory $out)
+            $issued | Should -HaveCount 1 -Because 'one certificate for one request'
             $certificate = $issued[0]
-            Assert-True $certificate.HasPrivateKey 'the certificate carries the request''s key'
-            Assert-Equal (Join-SortedText $name, $alias) (Join-SortedText $certificate.DnsNames) 'the names of the request'
-            Assert-Equal $request.KeyAlgorithm $certificate.KeyAlgorithm 'the request''s key, not a new one'
-            Assert-Count 1 $certificate.Chain 'the intermediate travels with it'
-            Assert-Match $certificate.Issuer 'Pebble Intermediate CA' 'issued by pebble'
+            $certificate.HasPrivateKey | Should -BeTrue -Because 'the certificate carries the request''s key'
+            (Join-SortedText $certificate.DnsNames) | Should -BeExactly (Join-SortedText $name, $alias) -Because 'the names of the request'
+            $certificate.KeyAlgorithm | Should -BeExactly $request.KeyAlgorithm -Because 'the request''s key, not a new one'
+            $certificate.Chain | Should -HaveCount 1 -Because 'the intermediate travels with it'
+            $certificate.Issuer | Should -Match 'Pebble Intermediate CA' -Because 'issued by pebble'
             foreach ($file in @($certificate.CertificatePath, $certificate.ChainPath, $certificate.FullChainPath)) {
-                Assert-FileExists $file 'Export-CertPem wrote it'
+                Test-Path -LiteralPath $file -PathType Leaf | Should -BeTrue -Because "Export-CertPem wrote '$file'"
             }
 
-            Assert-FileMode $certificate.KeyPath '600'
+            if (-not $IsWindows) { Get-ScenarioFileMode $certificate.KeyPath | Should -BeExactly '600' -Because 'private keys must be readable by their owner only' }
             $root = Save-PebbleRoot -Pebble $pebble
-            $tested = Assert-NoError { Test-CertChain -Path $certificate.FullChainPath -TrustedRootPath $root -DnsName $name }
-            Assert-True $tested[0].IsValid "the full chain leads to pebble's root ($($tested[0].Problems -join '; '))"
-            $reread = Assert-NoError { Import-CertFile $certificate.CertificatePath -KeyPath $certificate.KeyPath }
-            Assert-True $reread[0].HasPrivateKey 'key.pem belongs to cert.pem'
+            $tested = @(Test-CertChain -Path $certificate.FullChainPath -TrustedRootPath $root -DnsName $name)
+            $tested[0].IsValid | Should -BeTrue -Because "the full chain leads to pebble's root ($($tested[0].Problems -join '; '))"
+            $reread = @(Import-CertFile $certificate.CertificatePath -KeyPath $certificate.KeyPath)
+            $reread[0].HasPrivateKey | Should -BeTrue -Because 'key.pem belongs to cert.pem'
 
             # The same account again (one per CA), and a new RSA key for -DnsName, written by -OutputDirectory.
-            $second = [System.IO.Path]::Combine($WorkDirectory, 'tls-second')
-            $byName = Assert-NoError { Request-AcmeCertificate (New-ScenarioName 'byname') @common -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 -OutputDirectory $second }
-            Assert-Equal 'RSA 2048' $byName[0].KeyAlgorithm 'a new key as New-CertRequest makes it'
-            Assert-Equal ([System.IO.Path]::Combine($second, 'fullchain.pem')) $byName[0].FullChainPath '-OutputDirectory writes the full chain'
-            Assert-FileMode ([System.IO.Path]::Combine($second, 'key.pem')) '600'
-            $accounts = Assert-NoError { Get-AcmeAccount -StateDirectory $common.StateDirectory }
-            Assert-Count 1 $accounts 'the account was reused'
-            Assert-Equal $account[0].AccountUrl $accounts[0].AccountUrl 'the same account'
+            $second = Join-Path $WorkDirectory 'tls-second'
+            $byName = @(Request-AcmeCertificate (New-ScenarioName 'byname') @common -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 -OutputDirectory $second)
+            $byName[0].KeyAlgorithm | Should -BeExactly 'RSA 2048' -Because 'a new key as New-CertRequest makes it'
+            $byName[0].FullChainPath | Should -BeExactly (Join-Path $second 'fullchain.pem') -Because '-OutputDirectory writes the full chain'
+            if (-not $IsWindows) { Get-ScenarioFileMode (Join-Path $second 'key.pem') | Should -BeExactly '600' -Because 'private keys must be readable by their owner only' }
+            $accounts = @(Get-AcmeAccount -StateDirectory $common.StateDirectory)
+            $accounts | Should -HaveCount 1 -Because 'the account was reused'
+            $accounts[0].AccountUrl | Should -BeExactly $account[0].AccountUrl -Because 'the same account'
         }
 
         'DnsScript' {
@@ -506,19 +515,20 @@ try {
                 $script:removed.Add("$RecordName=$Value")
                 Invoke-ChallengeServer -Port $port -Path 'clear-txt' -Json "{`"host`":`"$RecordName.`"}"
             }
-            $issued = Assert-NoError {
-                New-CertRequest $name -DnsName "*.$name" -KeyAlgorithm ECDSA |
-                    Request-AcmeCertificate @common -AcceptTermsOfService -DnsAddScript $add -DnsRemoveScript $remove -DnsResolver "127.0.0.1:$($pebble.DnsPort)"
-            }
-            Assert-Count 1 $issued 'one certificate'
-            Assert-Equal (Join-SortedText $name, "*.$name") (Join-SortedText $issued[0].DnsNames) 'the name and its wildcard'
-            Assert-Count 2 $script:added 'one TXT record per authorization'
-            Assert-True (@($script:added | Where-Object { $_.StartsWith("_acme-challenge.$name=") }).Count -eq 2) "the record name is _acme-challenge.$name ($($script:added -join ', '))"
-            Assert-Equal ($script:added -join ',') ($script:removed -join ',') 'every record added is removed'
+            $issued = @(New-CertRequest $name -DnsName "*.$name" -KeyAlgorithm ECDSA |
+                    Request-AcmeCertificate @common -AcceptTermsOfService -DnsAddScript $add -DnsRemoveScript $remove -DnsResolver "127.0.0.1:$($pebble.DnsPort)")
+            $issued | Should -HaveCount 1 -Because 'one certificate'
+            (Join-SortedText $issued[0].DnsNames) | Should -BeExactly (Join-SortedText $name, "*.$name") -Because 'the name and its wildcard'
+            $script:added | Should -HaveCount 2 -Because 'one TXT record per authorization'
+            @($script:added | Where-Object { $_.StartsWith("_acme-challenge.$name=") }) | Should -HaveCount 2 -Because "the record name is _acme-challenge.$name ($($script:added -join ', '))"
+            ($script:removed -join ',') | Should -BeExactly ($script:added -join ',') -Because 'every record added is removed'
 
             $failing = { param($RecordName, $Value) throw 'the DNS provider refused' }
-            $failed = Assert-ErrorId { Request-AcmeCertificate (New-ScenarioName 'dnsfail') @common -DnsAddScript $failing -DnsRemoveScript $remove -DnsResolver "127.0.0.1:$($pebble.DnsPort)" } 'AcmeDnsScriptFailed' -MessagePattern 'the DNS provider refused'
-            Assert-Equal 'AcmeDnsScriptFailed' $failed.Errors[0].Exception.ErrorId 'the script''s failure is its own error'
+            $failed = Invoke-ScenarioCommand { Request-AcmeCertificate (New-ScenarioName 'dnsfail') @common -DnsAddScript $failing -DnsRemoveScript $remove -DnsResolver "127.0.0.1:$($pebble.DnsPort)" }
+            $failed.Errors | Should -HaveCount 1
+            $failed.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'AcmeDnsScriptFailed,*'
+            $failed.Errors[0].Exception.Message | Should -Match 'the DNS provider refused' -Because 'the message carries the script''s own words'
+            $failed.Errors[0].Exception.ErrorId | Should -BeExactly 'AcmeDnsScriptFailed' -Because 'the script''s failure is its own error'
         }
 
         'Refused' {
@@ -526,63 +536,75 @@ try {
             $common = $pebble.Common
             $elsewhere = New-ScenarioName 'elsewhere'
             Invoke-ChallengeServer -Port $pebble.ChallengePort -Path 'add-a' -Json "{`"host`":`"$elsewhere`",`"addresses`":[`"127.0.0.2`"]}"
-            $www = New-ScenarioDirectory -Parent $WorkDirectory -Name 'www'
-            $out = [System.IO.Path]::Combine($WorkDirectory, 'out')
-            $null = Assert-NoError { New-AcmeAccount @common -AcceptTermsOfService }
+            $www = (New-Item -ItemType Directory -Path $WorkDirectory -Name 'www').FullName
+            $out = Join-Path $WorkDirectory 'out'
+            $null = New-AcmeAccount @common -AcceptTermsOfService
             $before = Get-DirectorySnapshot $WorkDirectory
-            $refused = Assert-ErrorId { Request-AcmeCertificate $elsewhere @common -WebRoot $www -OutputDirectory $out } 'AcmeUnauthorized' -Category SecurityError -MessagePattern ([regex]::Escape($elsewhere))
-            Assert-Equal $elsewhere "$($refused.Errors[0].TargetObject)" 'the error targets the name'
-            Assert-Match $refused.Errors[0].Exception.Message 'the CA said:' 'the CA''s own words are in the message'
-            Assert-Match $refused.Errors[0].ErrorDetails.RecommendedAction 'acme-challenge' 'the next step names the challenge path'
-            Assert-Count 0 $refused.Output 'no certificate'
-            Assert-Count 0 @([System.IO.Directory]::EnumerateFileSystemEntries($www)) 'no challenge file or folder is left in the web root'
-            Assert-FileMissing $out 'no certificate or key was written'
-            Assert-DirectoryUnchanged $before $WorkDirectory 'a refused order changes nothing on disk'
+            $refused = Invoke-ScenarioCommand { Request-AcmeCertificate $elsewhere @common -WebRoot $www -OutputDirectory $out }
+            $refused.Errors | Should -HaveCount 1
+            $refused.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'AcmeUnauthorized,*'
+            $refused.Errors[0].CategoryInfo.Category | Should -Be 'SecurityError'
+            $refused.Errors[0].Exception.Message | Should -Match ([regex]::Escape($elsewhere)) -Because 'the message names the name'
+            "$($refused.Errors[0].TargetObject)" | Should -BeExactly $elsewhere -Because 'the error targets the name'
+            $refused.Errors[0].Exception.Message | Should -Match 'the CA said:' -Because 'the CA''s own words are in the message'
+            $refused.Errors[0].ErrorDetails.RecommendedAction | Should -Match 'acme-challenge' -Because 'the next step names the challenge path'
+            $refused.Output | Should -HaveCount 0 -Because 'no certificate'
+            (Get-ScenarioFileNames $www) | Should -HaveCount 0 -Because 'no challenge file or folder is left in the web root'
+            Test-Path -LiteralPath $out | Should -BeFalse -Because 'no certificate or key was written'
+            Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive | Should -BeNullOrEmpty -Because 'a refused order changes nothing on disk'
 
-            $wild = Assert-ErrorId { Request-AcmeCertificate "*.$elsewhere" @common -WebRoot $www } 'AcmeWildcardNeedsDns' -MessagePattern 'dns-01'
-            Assert-Count 0 $wild.Output 'nothing issued'
+            $wild = Invoke-ScenarioCommand { Request-AcmeCertificate "*.$elsewhere" @common -WebRoot $www }
+            $wild.Errors | Should -HaveCount 1
+            $wild.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'AcmeWildcardNeedsDns,*'
+            $wild.Errors[0].Exception.Message | Should -Match 'dns-01' -Because 'the message names the challenge a wildcard needs'
+            $wild.Output | Should -HaveCount 0 -Because 'nothing issued'
         }
 
         'AccountLifecycle' {
             $pebble = Start-Pebble
             $common = $pebble.Common
-            $created = Assert-NoError { New-AcmeAccount @common -AcceptTermsOfService -Contact 'old@example.test' }
-            $changed = Assert-NoError { Set-AcmeAccount @common -Contact 'new@example.test' }
-            Assert-Equal 'mailto:new@example.test' ($changed[0].Contact -join ',') 'the contact was replaced'
-            $rolled = Assert-NoError { Set-AcmeAccount @common -RollOverKey }
-            Assert-Equal $created[0].AccountUrl $rolled[0].AccountUrl 'the same account'
-            Assert-NotEqual $created[0].KeyThumbprint $rolled[0].KeyThumbprint 'a new key'
-            $refreshed = Assert-NoError { Get-AcmeAccount @common -Refresh }
-            Assert-Equal $rolled[0].KeyThumbprint $refreshed[0].KeyThumbprint 'the CA knows the new key'
+            $created = @(New-AcmeAccount @common -AcceptTermsOfService -Contact 'old@example.test')
+            $changed = @(Set-AcmeAccount @common -Contact 'new@example.test')
+            ($changed[0].Contact -join ',') | Should -BeExactly 'mailto:new@example.test' -Because 'the contact was replaced'
+            $rolled = @(Set-AcmeAccount @common -RollOverKey)
+            $rolled[0].AccountUrl | Should -BeExactly $created[0].AccountUrl -Because 'the same account'
+            $rolled[0].KeyThumbprint | Should -Not -BeExactly $created[0].KeyThumbprint -Because 'a new key'
+            $refreshed = @(Get-AcmeAccount @common -Refresh)
+            $refreshed[0].KeyThumbprint | Should -BeExactly $rolled[0].KeyThumbprint -Because 'the CA knows the new key'
 
-            $issued = Assert-NoError { Request-AcmeCertificate (New-ScenarioName 'revoke') @common -KeyAlgorithm ECDSA -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 }
-            $passed = Assert-NoError { $issued[0] | Revoke-AcmeCertificate @common -Reason Superseded -PassThru -Confirm:$false }
-            Assert-Equal $issued[0].Thumbprint $passed[0].Thumbprint '-PassThru emits the certificate'
+            $issued = @(Request-AcmeCertificate (New-ScenarioName 'revoke') @common -KeyAlgorithm ECDSA -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1)
+            $passed = @($issued[0] | Revoke-AcmeCertificate @common -Reason Superseded -PassThru -Confirm:$false)
+            $passed[0].Thumbprint | Should -BeExactly $issued[0].Thumbprint -Because '-PassThru emits the certificate'
             $status = Invoke-PebbleManagement -Pebble $pebble -Path ('cert-status-by-serial/' + $issued[0].SerialNumber.TrimStart('0').ToLowerInvariant())
-            Assert-Match $status '"Status": "Revoked"' 'pebble says the certificate is revoked'
-            $null = Assert-ErrorId { $issued[0] | Revoke-AcmeCertificate @common -Confirm:$false } 'AcmeAlreadyRevoked'
+            $status | Should -Match '"Status": "Revoked"' -Because 'pebble says the certificate is revoked'
+            $again = Invoke-ScenarioCommand { $issued[0] | Revoke-AcmeCertificate @common -Confirm:$false }
+            $again.Errors | Should -HaveCount 1
+            $again.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'AcmeAlreadyRevoked,*'
 
-            $disabled = Assert-NoError { Disable-AcmeAccount @common -Confirm:$false }
-            Assert-Equal 'deactivated' $disabled[0].Status 'the account is deactivated'
-            $null = Assert-ErrorId { Request-AcmeCertificate (New-ScenarioName 'after') @common -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 } 'AcmeAccountDeactivated' -Terminating
+            $disabled = @(Disable-AcmeAccount @common -Confirm:$false)
+            $disabled[0].Status | Should -BeExactly 'deactivated' -Because 'the account is deactivated'
+            $after = Invoke-ScenarioCommand { Request-AcmeCertificate (New-ScenarioName 'after') @common -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 }
+            $after.Errors | Should -HaveCount 1
+            $after.Errors[0].FullyQualifiedErrorId | Should -BeLikeExactly 'AcmeAccountDeactivated,*'
+            $after.Terminating | Should -Not -BeNullOrEmpty -Because 'AcmeAccountDeactivated stops the command (a terminating error)'
         }
 
         'Renewal' {
             $pebble = Start-Pebble
             $common = $pebble.Common
             $name = New-ScenarioName 'renew'
-            $first = Assert-NoError { New-CertRequest $name -KeyAlgorithm ECDSA | Request-AcmeCertificate @common -AcceptTermsOfService -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 }
-            $checked = Assert-NoError { $first[0] | Update-AcmeRenewalInfo @common 3>&1 }
+            $first = @(New-CertRequest $name -KeyAlgorithm ECDSA | Request-AcmeCertificate @common -AcceptTermsOfService -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1)
+            $checked = @($first[0] | Update-AcmeRenewalInfo @common 3>&1)
             $warnings = @($checked | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
             $certificates = @($checked | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] })
-            Assert-Count 1 $warnings 'one warning: the CA offers no renewal information'
-            Assert-Match "$($warnings[0])" 'no renewal information' 'the warning says why'
-            Assert-Equal $first[0].RenewAfter $certificates[0].RenewAfter 'the module''s rule still applies'
-            Assert-False $certificates[0].RenewRecommended 'a new certificate is not due'
+            $warnings | Should -HaveCount 1 -Because 'one warning: the CA offers no renewal information'
+            "$($warnings[0])" | Should -Match 'no renewal information' -Because 'the warning says why'
+            $certificates[0].RenewAfter | Should -Be $first[0].RenewAfter -Because 'the module''s rule still applies'
+            $certificates[0].RenewRecommended | Should -BeFalse -Because 'a new certificate is not due'
 
-            $renewed = Assert-NoError { New-CertRequest $name -KeyAlgorithm ECDSA | Request-AcmeCertificate @common -Replaces $first[0] -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1 }
-            Assert-NotEqual $first[0].Thumbprint $renewed[0].Thumbprint 'a new certificate'
-            Assert-Equal ($first[0].DnsNames -join ',') ($renewed[0].DnsNames -join ',') 'for the same names'
+            $renewed = @(New-CertRequest $name -KeyAlgorithm ECDSA | Request-AcmeCertificate @common -Replaces $first[0] -ListenPort $pebble.HttpPort -ListenAddress 127.0.0.1)
+            $renewed[0].Thumbprint | Should -Not -BeExactly $first[0].Thumbprint -Because 'a new certificate'
+            ($renewed[0].DnsNames -join ',') | Should -BeExactly ($first[0].DnsNames -join ',') -Because 'for the same names'
         }
 
         'ApacheSite' {
@@ -595,33 +617,29 @@ try {
             Invoke-ScenarioHttpd -Httpd $httpd -Signal start
             Wait-TcpPort -Port $httpPort
             $root = Save-PebbleRoot -Pebble $pebble
-            $tls = [System.IO.Path]::Combine($WorkDirectory, 'tls')
+            $tls = Join-Path $WorkDirectory 'tls'
 
             # Issue through the site's DocumentRoot, install, redirect HTTP to HTTPS, reload.
-            $results = Assert-NoError {
-                New-CertRequest $site -KeyAlgorithm ECDSA |
+            $results = @(New-CertRequest $site -KeyAlgorithm ECDSA |
                     Request-AcmeCertificate @common -AcceptTermsOfService -ApacheConfigPath $httpd.Config -ApacheHttpPort $httpPort |
                     Export-CertPem -OutputDirectory $tls |
                     Set-ApacheSsl $site -ConfigPath $httpd.Config -Port $httpsPort -ListenAddress 127.0.0.1 |
-                    Enable-HttpsRedirect -ConfigPath $httpd.Config -HttpPort $httpPort -ListenAddress 127.0.0.1 -Reload
-            }
-            Assert-True $results[0].Changed 'the redirect was configured'
-            Assert-Count 0 @([System.IO.Directory]::EnumerateFileSystemEntries($httpd.DocumentRoot) | Where-Object { $_ -notlike '*index.html' }) 'the challenge files and folders are gone from the DocumentRoot'
-            $installed = Assert-NoError { Import-CertFile ([System.IO.Path]::Combine($tls, 'cert.pem')) }
+                    Enable-HttpsRedirect -ConfigPath $httpd.Config -HttpPort $httpPort -ListenAddress 127.0.0.1 -Reload)
+            $results[0].Changed | Should -BeTrue -Because 'the redirect was configured'
+            (Get-ScenarioFileNames $httpd.DocumentRoot) | Should -BeExactly @('index.html') -Because 'the challenge files and folders are gone from the DocumentRoot'
+            $installed = @(Import-CertFile (Join-Path $tls 'cert.pem'))
             $served = Wait-ServedThumbprint -Port $httpsPort -ServerName $site -Thumbprint $installed[0].Thumbprint -Root $root
-            Assert-True $served.ChainComplete 'httpd sends the full chain'
-            Assert-True $served.NamesMatch 'for the site''s name'
+            $served.ChainComplete | Should -BeTrue -Because 'httpd sends the full chain'
+            $served.NamesMatch | Should -BeTrue -Because 'for the site''s name'
 
             # Renewal after the redirect: the challenge path stays on plain HTTP, the new certificate goes live.
-            $renewed = Assert-NoError {
-                New-CertRequest $site -KeyAlgorithm ECDSA |
+            $renewed = @(New-CertRequest $site -KeyAlgorithm ECDSA |
                     Request-AcmeCertificate @common -Replaces $installed[0] -ApacheConfigPath $httpd.Config -ApacheHttpPort $httpPort |
-                    Export-CertPem -OutputDirectory $tls -Force
-            }
-            $null = Assert-NoError { $renewed[0] | Set-ApacheSsl $site -ConfigPath $httpd.Config -Port $httpsPort -ListenAddress 127.0.0.1 -Reload }
+                    Export-CertPem -OutputDirectory $tls -Force)
+            $null = $renewed[0] | Set-ApacheSsl $site -ConfigPath $httpd.Config -Port $httpsPort -ListenAddress 127.0.0.1 -Reload
             Invoke-ScenarioHttpd -Httpd $httpd -Signal graceful
             $null = Wait-ServedThumbprint -Port $httpsPort -ServerName $site -Thumbprint $renewed[0].Thumbprint -Root $root
-            Assert-NotEqual $installed[0].Thumbprint $renewed[0].Thumbprint 'the renewal is a new certificate'
+            $renewed[0].Thumbprint | Should -Not -BeExactly $installed[0].Thumbprint -Because 'the renewal is a new certificate'
         }
     }
 }
