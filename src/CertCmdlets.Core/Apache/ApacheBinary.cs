@@ -470,7 +470,7 @@ namespace CertCmdlets.Core.Apache
             string text;
             try
             {
-                text = new ConfigReader().Read(envvars).Text;
+                text = new UTF8Encoding(false).GetString(new ConfigReader().Read(envvars).Bytes);
             }
             catch (ApacheConfigException)
             {

@@ -164,13 +164,18 @@ namespace CertCmdlets.Core.Apache
                 foreach ((ConfigDirective directive, List<string> targets) in rewrites)
                 {
                     string list = Path.Combine(folder, "list-" + (++lists).ToString(System.Globalization.CultureInfo.InvariantCulture) + ".conf");
-                    var text = new StringBuilder();
-                    foreach (string target in targets)
+                    using (FileStream stream = ApacheTransaction.CreateNewFile(list, Convert.ToInt32("600", 8)))
+                    using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 16384))
                     {
-                        text.Append("Include ").Append(IncludeArgument(target)).Append('\n');
+                        writer.NewLine = "\n";
+                        foreach (string target in targets)
+                        {
+                            writer.Write("Include ");
+                            WriteIncludeArgument(writer, target);
+                            writer.Write('\n');
+                        }
                     }
 
-                    ApacheTransaction.WriteNewFile(list, Encoding.UTF8.GetBytes(text.ToString()), Convert.ToInt32("600", 8));
                     _livePaths[list] = $"{livePath} (the files line {directive.FirstLine + 1} includes)";
                     replacements[directive.FirstLine] = directive.Indent + "Include " + IncludeArgument(list);
                     for (int line = directive.FirstLine + 1; line <= directive.LastLine; line++)
@@ -206,8 +211,45 @@ namespace CertCmdlets.Core.Apache
         }
 
         /// <summary>An Include argument httpd reads as exactly this one file: quoted, wildcards escaped.</summary>
-        private static string IncludeArgument(string path) =>
-            "\"" + Fnmatch.Literal(path).Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+        private static string IncludeArgument(string path)
+        {
+            using var writer = new StringWriter();
+            WriteIncludeArgument(writer, path);
+            return writer.ToString();
+        }
+
+        /// <summary>
+        /// Writes a path as one quoted Include argument: httpd's quoted-word rules turn "\\" and "\"" back into \ and ",
+        /// and * ? [ become one-character sets so that its wildcard matching finds exactly this name.
+        /// </summary>
+        private static void WriteIncludeArgument(TextWriter writer, string path)
+        {
+            writer.Write('"');
+            foreach (char c in path)
+            {
+                switch (c)
+                {
+                    case '\\':
+                        writer.Write("\\\\");
+                        break;
+                    case '"':
+                        writer.Write("\\\"");
+                        break;
+                    case '*':
+                    case '?':
+                    case '[':
+                        writer.Write('[');
+                        writer.Write(c);
+                        writer.Write(']');
+                        break;
+                    default:
+                        writer.Write(c);
+                        break;
+                }
+            }
+
+            writer.Write('"');
+        }
 
         private void PlanStaging()
         {

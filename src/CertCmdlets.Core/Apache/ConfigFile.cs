@@ -6,72 +6,85 @@ using System.Text;
 namespace CertCmdlets.Core.Apache
 {
     /// <summary>
-    /// One httpd configuration file, kept as its original text and a table of physical lines with their own line ends,
-    /// so every byte the editor does not own is written back exactly as it was: comments, blank lines, indentation, the
-    /// case of directive names, quotes, continuations. It is parsed the way httpd reads it: continuation lines first,
-    /// then comments, sections and directives (words split on blanks, quotes grouping, an unclosed quote running to the
-    /// end of the line).
+    /// One httpd configuration file, kept as the bytes read and a table of physical lines with their own line ends, so
+    /// every byte the editor does not own is written back exactly as it was: comments, blank lines, indentation, the case
+    /// of directive names, quotes, continuations, even bytes that are not valid UTF-8. It is parsed the way httpd reads
+    /// it: continuation lines first, then comments, sections and directives (words split on blanks, quotes grouping, an
+    /// unclosed quote running to the end of the line; blanks are ASCII blanks, as apr_isspace has them).
     /// </summary>
     /// <remarks>
-    /// Lean by design, because a configuration can hold 20,000 virtual hosts: no string per line is made when the file is
-    /// read (a line is a range of the original text until an edit replaces it), directive names and indentation come
-    /// from a pool shared by the tree, and arguments are split only when asked for. An edit changes the line table and
-    /// re-parses only the lines it inserts: the nodes after it move, the nodes it replaces go, everything else stays
-    /// (the same objects, so a caller's references remain valid). Only an edit that would change how neighbouring lines
-    /// parse (a continuation line next to it, an unbalanced section) falls back to parsing the whole file again.
-    /// Whether the file changed is known per edited line, and the text is joined once per version, when written.
+    /// Lean by design, because a configuration can hold 20,000 virtual hosts: the file stays UTF-8 bytes (no string of
+    /// the whole text, none per line), a line is a range of those bytes until an edit replaces it, directive names and
+    /// indentation come from a cache shared by the tree, and arguments are decoded only when asked for. An edit changes
+    /// the line table (a short list of pieces: runs of original lines, runs of new lines) and parses only the lines it
+    /// inserts: the nodes after it move, the nodes it replaces go, everything else stays (the same objects, so a caller's
+    /// references remain valid). Only an edit that would change how neighbouring lines parse (a continuation line next
+    /// to it, a node it cuts in two, an unbalanced section) parses the whole file again. Whether the file changed is
+    /// known from the edited lines; the text is decoded only when someone asks for it.
     /// </remarks>
     internal sealed class ConfigFile
     {
         private const byte NoEnd = 0;
         private const byte LineFeed = 1;
         private const byte CarriageReturnLineFeed = 2;
+        private static readonly UTF8Encoding s_utf8 = new UTF8Encoding(false);
+        private static readonly byte[] s_lf = { (byte)'\n' };
+        private static readonly byte[] s_crlf = { (byte)'\r', (byte)'\n' };
 
-        private readonly string _text;
+        private readonly byte[] _bytes;
+        private readonly int _bodyStart;
         private readonly int _originalCount;
         private readonly int[] _starts;
         private readonly byte[] _ends;
         private readonly byte _newLineKind;
-        private readonly NamePool _pool;
+        private readonly ConfigParserCache _cache;
         private readonly List<ConfigNode> _nodes = new List<ConfigNode>();
-        private List<Line>? _lines;
+        private List<Piece>? _pieces;
+        private int[] _pieceStarts = Array.Empty<int>();
         private int _version;
         private int _changedVersion = -1;
         private bool _changed;
-        private int _joinedVersion = -1;
-        private string? _joined;
+        private int _allVersion = -1;
+        private ConfigNode[]? _all;
 
+        /// <summary>A file from its text (taken as it is: a leading U+FEFF is text, not a byte order mark).</summary>
         public ConfigFile(string path, string text)
-            : this(path, text, null, false, null)
+            : this(path, s_utf8.GetBytes(text), null, null, bom: false)
         {
         }
 
-        internal ConfigFile(string path, string text, NamePool? pool, bool utf8Bom, PosixStat? stat)
+        /// <summary>A file from the bytes read (a UTF-8 byte order mark is skipped for parsing and written back).</summary>
+        internal ConfigFile(string path, byte[] bytes, ConfigParserCache? cache, PosixStat? stat)
+            : this(path, bytes, cache, stat, bom: true)
+        {
+        }
+
+        private ConfigFile(string path, byte[] bytes, ConfigParserCache? cache, PosixStat? stat, bool bom)
         {
             Path = path;
-            _text = text;
-            _pool = pool ?? new NamePool();
-            Utf8Bom = utf8Bom;
+            _bytes = bytes;
+            _cache = cache ?? new ConfigParserCache();
             Stat = stat;
+            _bodyStart = bom && bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
 
             int count = 0;
             bool crlf = false;
-            for (int i = text.IndexOf('\n'); i >= 0; i = text.IndexOf('\n', i + 1))
+            for (int i = Array.IndexOf(bytes, (byte)'\n', _bodyStart); i >= 0; i = Array.IndexOf(bytes, (byte)'\n', i + 1))
             {
                 count++;
-                crlf |= i > 0 && text[i - 1] == '\r';
+                crlf |= i > _bodyStart && bytes[i - 1] == '\r';
             }
 
-            bool unterminated = text.Length > 0 && text[text.Length - 1] != '\n';
+            bool unterminated = bytes.Length > _bodyStart && bytes[bytes.Length - 1] != '\n';
             _originalCount = count + (unterminated ? 1 : 0);
             _starts = new int[_originalCount + 1];
             _ends = new byte[_originalCount];
             int line = 0;
-            int start = 0;
-            for (int i = text.IndexOf('\n'); i >= 0; i = text.IndexOf('\n', i + 1))
+            int start = _bodyStart;
+            for (int i = Array.IndexOf(bytes, (byte)'\n', _bodyStart); i >= 0; i = Array.IndexOf(bytes, (byte)'\n', i + 1))
             {
                 _starts[line] = start;
-                _ends[line] = i > start && text[i - 1] == '\r' ? CarriageReturnLineFeed : LineFeed;
+                _ends[line] = i > start && bytes[i - 1] == '\r' ? CarriageReturnLineFeed : LineFeed;
                 line++;
                 start = i + 1;
             }
@@ -82,7 +95,7 @@ namespace CertCmdlets.Core.Apache
                 _ends[line] = NoEnd;
             }
 
-            _starts[_originalCount] = text.Length;
+            _starts[_originalCount] = bytes.Length;
             _newLineKind = crlf ? CarriageReturnLineFeed : LineFeed;
             NewLine = crlf ? "\r\n" : "\n";
             ParseRange(0, _originalCount, _nodes, null, fragment: false);
@@ -90,7 +103,8 @@ namespace CertCmdlets.Core.Apache
 
         public string Path { get; }
 
-        public string OriginalText => _text;
+        /// <summary>The text as read (decoded when asked for; the byte order mark left out).</summary>
+        public string OriginalText => s_utf8.GetString(_bytes, _bodyStart, _bytes.Length - _bodyStart);
 
         /// <summary>The line end new lines get: the file's own.</summary>
         public string NewLine { get; }
@@ -98,14 +112,14 @@ namespace CertCmdlets.Core.Apache
         /// <summary>Top-level directives and sections, in order, kept current by every edit.</summary>
         public List<ConfigNode> Nodes => _nodes;
 
-        public int LineCount => _lines?.Count ?? _originalCount;
+        public int LineCount => _pieces is null ? _originalCount : _pieceStarts[_pieces.Count];
 
         /// <summary>True when the text differs from what was read (known from the edited lines, not by comparing texts).</summary>
         public bool IsChanged
         {
             get
             {
-                if (_lines is null)
+                if (_pieces is null)
                 {
                     return false;
                 }
@@ -120,35 +134,19 @@ namespace CertCmdlets.Core.Apache
             }
         }
 
-        /// <summary>The whole text now (joined once per version).</summary>
+        /// <summary>The whole text now (decoded when asked for).</summary>
         public string Text
         {
             get
             {
-                if (_lines is null)
-                {
-                    return _text;
-                }
-
-                if (_joinedVersion != _version)
-                {
-                    var builder = new StringBuilder(_text.Length + 256);
-                    for (int i = 0; i < _lines.Count; i++)
-                    {
-                        Bounds(i, out string source, out int start, out int end);
-                        builder.Append(source, start, end - start).Append(EndText(_lines[i].End));
-                    }
-
-                    _joined = builder.ToString();
-                    _joinedVersion = _version;
-                }
-
-                return _joined!;
+                using var stream = new MemoryStream(_bytes.Length + 256);
+                WriteTo(stream);
+                return s_utf8.GetString(stream.GetBuffer(), _bodyStart, (int)stream.Length - _bodyStart);
             }
         }
 
-        /// <summary>Whether the file began with a UTF-8 byte order mark (kept out of the text, written back).</summary>
-        internal bool Utf8Bom { get; }
+        /// <summary>Whether the file began with a UTF-8 byte order mark (left out of the text, written back).</summary>
+        internal bool Utf8Bom => _bodyStart == 3;
 
         /// <summary>The file's stat when it was read (null for new files and where stat is not available).</summary>
         internal PosixStat? Stat { get; }
@@ -167,38 +165,23 @@ namespace CertCmdlets.Core.Apache
         /// <summary>A physical line without its line end.</summary>
         public string LineContent(int index)
         {
-            Bounds(index, out string source, out int start, out int end);
-            return start == 0 && end == source.Length ? source : source.Substring(start, end - start);
+            Bounds(index, out byte[] source, out int start, out int end);
+            return s_utf8.GetString(source, start, end - start);
         }
 
-        /// <summary>Every node in the file, depth first.</summary>
+        /// <summary>Every node in the file, depth first (an array made once per version of the file).</summary>
         public IEnumerable<ConfigNode> AllNodes()
         {
-            var stack = new Stack<(List<ConfigNode> List, int Index)>();
-            List<ConfigNode> list = _nodes;
-            int index = 0;
-            while (true)
+            if (_allVersion != _version || _all is null)
             {
-                if (index >= list.Count)
-                {
-                    if (stack.Count == 0)
-                    {
-                        yield break;
-                    }
-
-                    (list, index) = stack.Pop();
-                    continue;
-                }
-
-                ConfigNode node = list[index++];
-                yield return node;
-                if (node is ConfigSection section && section.Children.Count > 0)
-                {
-                    stack.Push((list, index));
-                    list = section.Children;
-                    index = 0;
-                }
+                var all = new ConfigNode[Count(_nodes)];
+                int index = 0;
+                Flatten(_nodes, all, ref index);
+                _all = all;
+                _allVersion = _version;
             }
+
+            return _all;
         }
 
         /// <summary>Replaces lines [first, last] with <paramref name="newLines"/> (given without line ends).</summary>
@@ -211,7 +194,8 @@ namespace CertCmdlets.Core.Apache
         public static List<string> SplitArguments(string text)
         {
             var words = new List<string>();
-            Split(text, 0, text.Length, words);
+            byte[] bytes = s_utf8.GetBytes(text);
+            Split(bytes, 0, bytes.Length, words);
             return words;
         }
 
@@ -221,11 +205,11 @@ namespace CertCmdlets.Core.Apache
                 ? "\"" + argument.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""
                 : argument;
 
-        /// <summary>The words of a range of a text as httpd splits them.</summary>
-        internal static IReadOnlyList<string> SplitArguments(string text, int start, int end)
+        /// <summary>The words of a range of UTF-8 bytes as httpd splits them.</summary>
+        internal static IReadOnlyList<string> SplitArguments(byte[] text, int start, int end)
         {
             int i = start;
-            while (i < end && char.IsWhiteSpace(text[i]))
+            while (i < end && IsSpace(text[i]))
             {
                 i++;
             }
@@ -236,151 +220,126 @@ namespace CertCmdlets.Core.Apache
             }
 
             var words = new List<string>(2);
-            Split(text, start, end, words);
+            Split(text, i, end, words);
             return words;
         }
 
         /// <summary>The original text of line <paramref name="index"/> (before any edit), without its end.</summary>
-        internal string OriginalLine(int index) => _text.Substring(_starts[index], _starts[index + 1] - _starts[index] - EndLength(_ends[index]));
+        internal string OriginalLine(int index) => s_utf8.GetString(_bytes, _starts[index], _starts[index + 1] - _starts[index] - EndLength(_ends[index]));
 
-        /// <summary>For the diff: where line <paramref name="index"/> now comes from (-1: a new line) and whether its end changed.</summary>
+        /// <summary>For the diff: where line <paramref name="index"/> now comes from (-1: a new line) and whether its end is its own.</summary>
         internal int OriginOf(int index, out bool sameEnd)
         {
-            if (_lines is null)
+            if (_pieces is null)
             {
                 sameEnd = true;
                 return index;
             }
 
-            Line line = _lines[index];
-            if (line.Text is not null)
-            {
-                sameEnd = false;
-                return -1;
-            }
-
-            sameEnd = line.End == _ends[line.Origin];
-            return line.Origin;
+            Piece piece = Locate(index, out int offset);
+            sameEnd = piece.Lines is null;
+            return piece.Lines is null ? piece.Origin + offset : -1;
         }
 
-        /// <summary>Writes the current text as UTF-8 (with the byte order mark it had), in chunks: no copy of the whole text.</summary>
+        /// <summary>Writes the current bytes (with the byte order mark it had): runs of original lines straight from the bytes read.</summary>
         internal void WriteTo(Stream stream)
         {
-            var encoding = new UTF8Encoding(false);
-            if (Utf8Bom)
+            if (_pieces is null)
             {
-                stream.Write(new byte[] { 0xEF, 0xBB, 0xBF }, 0, 3);
-            }
-
-            var buffer = new byte[encoding.GetMaxByteCount(8192)];
-            if (_lines is null)
-            {
-                WriteChunks(stream, encoding, buffer, _text, 0, _text.Length);
+                stream.Write(_bytes, 0, _bytes.Length);
                 return;
             }
 
-            int i = 0;
-            while (i < _lines.Count)
+            if (Utf8Bom)
             {
-                Line line = _lines[i];
-                if (line.Text is not null)
+                stream.Write(_bytes, 0, 3);
+            }
+
+            byte[] end = _newLineKind == CarriageReturnLineFeed ? s_crlf : s_lf;
+            foreach (Piece piece in _pieces)
+            {
+                if (piece.Lines is null)
                 {
-                    WriteChunks(stream, encoding, buffer, line.Text, 0, line.Text.Length);
-                    string end = EndText(line.End);
-                    WriteChunks(stream, encoding, buffer, end, 0, end.Length);
-                    i++;
+                    stream.Write(_bytes, _starts[piece.Origin], _starts[piece.Origin + piece.Count] - _starts[piece.Origin]);
                     continue;
                 }
 
-                // A run of original lines that still follow each other with their own ends is one range of the original text.
-                int first = line.Origin;
-                int last = first;
-                while (line.End == _ends[last] && i + 1 < _lines.Count && _lines[i + 1].Text is null && _lines[i + 1].Origin == last + 1)
+                foreach (byte[] line in piece.Lines)
                 {
-                    i++;
-                    last++;
-                    line = _lines[i];
+                    stream.Write(line, 0, line.Length);
+                    stream.Write(end, 0, end.Length);
                 }
-
-                if (line.End == _ends[last])
-                {
-                    WriteChunks(stream, encoding, buffer, _text, _starts[first], _starts[last + 1]);
-                }
-                else
-                {
-                    int contentEnd = _starts[last + 1] - EndLength(_ends[last]);
-                    WriteChunks(stream, encoding, buffer, _text, _starts[first], contentEnd);
-                    string end = EndText(line.End);
-                    WriteChunks(stream, encoding, buffer, end, 0, end.Length);
-                }
-
-                i++;
             }
         }
 
         /// <summary>Writes the current text with some lines replaced (by index; each keeps its own line end): a candidate copy.</summary>
         internal void WriteTo(Stream stream, IReadOnlyDictionary<int, string> replacements)
         {
-            var encoding = new UTF8Encoding(false);
-            var buffer = new byte[encoding.GetMaxByteCount(8192)];
             if (Utf8Bom)
             {
-                stream.Write(new byte[] { 0xEF, 0xBB, 0xBF }, 0, 3);
+                stream.Write(_bytes, 0, 3);
             }
 
             for (int i = 0; i < LineCount; i++)
             {
-                string end;
-                if (_lines is null)
-                {
-                    end = EndText(_ends[i]);
-                }
-                else
-                {
-                    end = EndText(_lines[i].End);
-                }
-
                 if (replacements.TryGetValue(i, out string? replacement))
                 {
-                    WriteChunks(stream, encoding, buffer, replacement, 0, replacement.Length);
+                    byte[] encoded = s_utf8.GetBytes(replacement);
+                    stream.Write(encoded, 0, encoded.Length);
                 }
                 else
                 {
-                    Bounds(i, out string source, out int start, out int finish);
-                    WriteChunks(stream, encoding, buffer, source, start, finish);
+                    Bounds(i, out byte[] source, out int start, out int finish);
+                    stream.Write(source, start, finish - start);
                 }
 
-                WriteChunks(stream, encoding, buffer, end, 0, end.Length);
+                byte kind = EndOf(i);
+                if (kind != NoEnd)
+                {
+                    byte[] end = kind == CarriageReturnLineFeed ? s_crlf : s_lf;
+                    stream.Write(end, 0, end.Length);
+                }
             }
         }
 
-        private static void WriteChunks(Stream stream, Encoding encoding, byte[] buffer, string text, int start, int end)
-        {
-            while (start < end)
-            {
-                int count = Math.Min(8192, end - start);
-                if (count < end - start && char.IsHighSurrogate(text[start + count - 1]))
-                {
-                    count--;
-                }
+        /// <summary>httpd's blanks (apr_isspace in the C locale).</summary>
+        private static bool IsSpace(byte b) => b == ' ' || (b >= 9 && b <= 13);
 
-                int bytes = encoding.GetBytes(text, start, count, buffer, 0);
-                stream.Write(buffer, 0, bytes);
-                start += count;
+        private static int Count(List<ConfigNode> nodes)
+        {
+            int count = nodes.Count;
+            foreach (ConfigNode node in nodes)
+            {
+                if (node is ConfigSection section && section.Children.Count > 0)
+                {
+                    count += Count(section.Children);
+                }
+            }
+
+            return count;
+        }
+
+        private static void Flatten(List<ConfigNode> nodes, ConfigNode[] all, ref int index)
+        {
+            foreach (ConfigNode node in nodes)
+            {
+                all[index++] = node;
+                if (node is ConfigSection section && section.Children.Count > 0)
+                {
+                    Flatten(section.Children, all, ref index);
+                }
             }
         }
 
         private static int EndLength(byte end) => end == CarriageReturnLineFeed ? 2 : end == LineFeed ? 1 : 0;
 
-        private static string EndText(byte end) => end == CarriageReturnLineFeed ? "\r\n" : end == LineFeed ? "\n" : string.Empty;
-
-        private static void Split(string text, int start, int end, List<string> words)
+        private static void Split(byte[] text, int start, int end, List<string> words)
         {
             int i = start;
-            StringBuilder? word = null;
+            List<byte>? word = null;
             while (i < end)
             {
-                while (i < end && char.IsWhiteSpace(text[i]))
+                while (i < end && IsSpace(text[i]))
                 {
                     i++;
                 }
@@ -390,7 +349,7 @@ namespace CertCmdlets.Core.Apache
                     break;
                 }
 
-                char quote = text[i];
+                byte quote = text[i];
                 if (quote == '"' || quote == '\'')
                 {
                     i++;
@@ -409,11 +368,11 @@ namespace CertCmdlets.Core.Apache
 
                     if (!escaped)
                     {
-                        words.Add(text.Substring(first, i - first));
+                        words.Add(s_utf8.GetString(text, first, Math.Min(i, end) - first));
                     }
                     else
                     {
-                        word ??= new StringBuilder();
+                        word ??= new List<byte>();
                         word.Clear();
                         for (int j = first; j < i && j < end; j++)
                         {
@@ -422,10 +381,10 @@ namespace CertCmdlets.Core.Apache
                                 j++;
                             }
 
-                            word.Append(text[j]);
+                            word.Add(text[j]);
                         }
 
-                        words.Add(word.ToString());
+                        words.Add(s_utf8.GetString(word.ToArray()));
                     }
 
                     i++;
@@ -433,73 +392,116 @@ namespace CertCmdlets.Core.Apache
                 else
                 {
                     int first = i;
-                    while (i < end && !char.IsWhiteSpace(text[i]))
+                    while (i < end && !IsSpace(text[i]))
                     {
                         i++;
                     }
 
-                    words.Add(text.Substring(first, i - first));
+                    words.Add(s_utf8.GetString(text, first, i - first));
                 }
             }
         }
 
-        private void Bounds(int index, out string source, out int start, out int end)
+        private void Bounds(int index, out byte[] source, out int start, out int end)
         {
-            if (_lines is not null)
+            if (_pieces is not null)
             {
-                Line line = _lines[index];
-                if (line.Text is not null)
+                Piece piece = Locate(index, out int offset);
+                if (piece.Lines is not null)
                 {
-                    source = line.Text;
+                    source = piece.Lines[offset];
                     start = 0;
-                    end = line.Text.Length;
+                    end = source.Length;
                     return;
                 }
 
-                index = line.Origin;
+                index = piece.Origin + offset;
             }
 
-            source = _text;
+            source = _bytes;
             start = _starts[index];
             end = _starts[index + 1] - EndLength(_ends[index]);
         }
 
+        private byte EndOf(int index)
+        {
+            if (_pieces is null)
+            {
+                return _ends[index];
+            }
+
+            Piece piece = Locate(index, out int offset);
+            return piece.Lines is null ? _ends[piece.Origin + offset] : _newLineKind;
+        }
+
+        /// <summary>The piece holding line <paramref name="index"/> (binary search over the pieces' first lines).</summary>
+        private Piece Locate(int index, out int offset)
+        {
+            List<Piece> pieces = _pieces!;
+            int low = 0;
+            int high = pieces.Count - 1;
+            while (low < high)
+            {
+                int middle = (low + high + 1) / 2;
+                if (_pieceStarts[middle] <= index)
+                {
+                    low = middle;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            offset = index - _pieceStarts[low];
+            return pieces[low];
+        }
+
         private bool EndsWithBackslash(int index)
         {
-            Bounds(index, out string source, out int start, out int end);
+            Bounds(index, out byte[] source, out int start, out int end);
             return end > start && source[end - 1] == '\\';
         }
 
         private bool ComputeChanged()
         {
-            List<Line> lines = _lines!;
-            if (lines.Count != _originalCount)
+            if (LineCount != _originalCount)
             {
                 return true;
             }
 
-            for (int i = 0; i < lines.Count; i++)
+            int line = 0;
+            foreach (Piece piece in _pieces!)
             {
-                Line line = lines[i];
-                if (line.End != _ends[i])
+                if (piece.Lines is null)
                 {
-                    return true;
+                    if (piece.Origin != line)
+                    {
+                        return true;
+                    }
+
+                    line += piece.Count;
+                    continue;
                 }
 
-                if (line.Text is null)
+                foreach (byte[] bytes in piece.Lines)
                 {
-                    if (line.Origin != i)
+                    int start = _starts[line];
+                    int length = _starts[line + 1] - start - EndLength(_ends[line]);
+                    if (_ends[line] != _newLineKind || bytes.Length != length)
                     {
                         return true;
                     }
-                }
-                else
-                {
-                    int length = _starts[i + 1] - _starts[i] - EndLength(_ends[i]);
-                    if (line.Text.Length != length || string.CompareOrdinal(line.Text, 0, _text, _starts[i], length) != 0)
+
+                    for (int i = 0; i < length; i++)
                     {
-                        return true;
+                        if (bytes[i] != _bytes[start + i])
+                        {
+                            return true;
+                        }
                     }
+
+                    line++;
                 }
             }
 
@@ -514,31 +516,35 @@ namespace CertCmdlets.Core.Apache
                 throw new InvalidOperationException($"An edit of lines {first + 1}-{first + count} is outside '{Path}' ({LineCount} lines).");
             }
 
-            if (_lines is null)
+            if (_pieces is null)
             {
-                _lines = new List<Line>(_originalCount + added.Count + 8);
-                for (int i = 0; i < _originalCount; i++)
+                _pieces = new List<Piece>(8);
+                if (_originalCount > 0)
                 {
-                    _lines.Add(new Line(i, _ends[i], null));
+                    _pieces.Add(new Piece(0, _originalCount, null));
                 }
+
+                RebuildStarts();
             }
 
-            bool incremental = PlanIncremental(first, count, added, out List<ConfigNode> siblings, out ConfigSection? container, out int removeAt, out int removeCount);
-
-            if (count == 0 && first == _lines.Count && first > 0 && _lines[first - 1].End == NoEnd)
-            {
-                Line previous = _lines[first - 1];
-                _lines[first - 1] = new Line(previous.Origin, _newLineKind, previous.Text);
-            }
-
-            _lines.RemoveRange(first, count);
-            var inserted = new Line[added.Count];
+            var inserted = new byte[added.Count][];
             for (int i = 0; i < added.Count; i++)
             {
-                inserted[i] = new Line(-1, _newLineKind, added[i] ?? string.Empty);
+                inserted[i] = s_utf8.GetBytes(added[i] ?? string.Empty);
             }
 
-            _lines.InsertRange(first, inserted);
+            bool incremental = PlanIncremental(first, count, inserted, out List<ConfigNode> siblings, out ConfigSection? container, out int removeAt, out int removeCount);
+
+            if (count == 0 && first == LineCount && first > 0 && EndOf(first - 1) == NoEnd)
+            {
+                // Appending after a last line without a line end: that line gets the file's line end first.
+                Bounds(first - 1, out byte[] source, out int start, out int end);
+                var last = new byte[end - start];
+                Array.Copy(source, start, last, 0, last.Length);
+                SplicePieces(first - 1, 1, new[] { last });
+            }
+
+            SplicePieces(first, count, inserted);
             _version++;
             Owner?.Invalidate();
 
@@ -565,7 +571,7 @@ namespace CertCmdlets.Core.Apache
                 }
 
                 _nodes.Clear();
-                ParseRange(0, _lines.Count, _nodes, null, fragment: false);
+                ParseRange(0, LineCount, _nodes, null, fragment: false);
             }
             catch (ApacheConfigException ex)
             {
@@ -577,15 +583,15 @@ namespace CertCmdlets.Core.Apache
         /// Finds the section an edit falls in and the nodes it replaces; false when the edit could change how lines
         /// around it parse (a continuation line next to it, a node it cuts in two), which then re-parses the whole file.
         /// </summary>
-        private bool PlanIncremental(int first, int count, IList<string> added, out List<ConfigNode> siblings, out ConfigSection? container, out int removeAt, out int removeCount)
+        private bool PlanIncremental(int first, int count, byte[][] added, out List<ConfigNode> siblings, out ConfigSection? container, out int removeAt, out int removeCount)
         {
             siblings = _nodes;
             container = null;
             removeAt = 0;
             removeCount = 0;
-            foreach (string line in added)
+            foreach (byte[] line in added)
             {
-                if (line is not null && line.Length > 0 && line[line.Length - 1] == '\\')
+                if (line.Length > 0 && line[line.Length - 1] == '\\')
                 {
                     return false;
                 }
@@ -655,15 +661,17 @@ namespace CertCmdlets.Core.Apache
 
         private string IndentOf(int line)
         {
-            Bounds(line, out string source, out int start, out int end);
+            Bounds(line, out byte[] source, out int start, out int end);
             int i = start;
-            while (i < end && char.IsWhiteSpace(source[i]))
+            while (i < end && IsSpace(source[i]))
             {
                 i++;
             }
 
-            return _pool.Get(source, start, i - start);
+            return _cache.Get(source, start, i - start);
         }
+
+        private string Decode(byte[] source, int start, int end) => s_utf8.GetString(source, start, end - start);
 
         /// <summary>
         /// Parses lines [from, to) into <paramref name="top"/>. A whole-file parse throws on unbalanced sections; a
@@ -671,18 +679,18 @@ namespace CertCmdlets.Core.Apache
         /// </summary>
         private bool ParseRange(int from, int to, List<ConfigNode> top, ConfigSection? container, bool fragment)
         {
-            Stack<ConfigSection>? open = null;
-            StringBuilder? logical = null;
+            Stack<ConfigSection> open = _cache.Sections;
+            open.Clear();
+            List<byte> logical = _cache.Logical;
             int lineCount = LineCount;
             int index = from;
             while (index < to)
             {
                 int first = index;
-                Bounds(index, out string source, out int rawStart, out int rawEnd);
+                Bounds(index, out byte[] source, out int rawStart, out int rawEnd);
                 if (rawEnd > rawStart && source[rawEnd - 1] == '\\' && index + 1 < lineCount)
                 {
                     // httpd joins continuation lines before anything else, comments included.
-                    logical ??= new StringBuilder();
                     logical.Clear();
                     while (rawEnd > rawStart && source[rawEnd - 1] == '\\' && index + 1 < lineCount)
                     {
@@ -691,13 +699,23 @@ namespace CertCmdlets.Core.Apache
                             return false;
                         }
 
-                        logical.Append(source, rawStart, rawEnd - rawStart - 1).Append(' ');
+                        for (int i = rawStart; i < rawEnd - 1; i++)
+                        {
+                            logical.Add(source[i]);
+                        }
+
+                        logical.Add((byte)' ');
                         index++;
                         Bounds(index, out source, out rawStart, out rawEnd);
                     }
 
-                    logical.Append(source, rawStart, rawEnd > rawStart && source[rawEnd - 1] == '\\' ? rawEnd - rawStart - 1 : rawEnd - rawStart);
-                    source = logical.ToString();
+                    int tail = rawEnd > rawStart && source[rawEnd - 1] == '\\' ? rawEnd - 1 : rawEnd;
+                    for (int i = rawStart; i < tail; i++)
+                    {
+                        logical.Add(source[i]);
+                    }
+
+                    source = logical.ToArray();
                     rawStart = 0;
                     rawEnd = source.Length;
                 }
@@ -706,7 +724,7 @@ namespace CertCmdlets.Core.Apache
                 index++;
 
                 int start = rawStart;
-                while (start < rawEnd && char.IsWhiteSpace(source[start]))
+                while (start < rawEnd && IsSpace(source[start]))
                 {
                     start++;
                 }
@@ -717,12 +735,12 @@ namespace CertCmdlets.Core.Apache
                 }
 
                 int end = rawEnd;
-                while (end > start && char.IsWhiteSpace(source[end - 1]))
+                while (end > start && IsSpace(source[end - 1]))
                 {
                     end--;
                 }
 
-                string indent = first == last ? _pool.Get(source, rawStart, start - rawStart) : IndentOf(first);
+                string indent = first == last ? _cache.Get(source, rawStart, start - rawStart) : IndentOf(first);
                 if (source[start] == '<' && end - start > 1 && source[start + 1] == '/')
                 {
                     if (!CloseSections(source, start, end, first, open, fragment))
@@ -735,7 +753,7 @@ namespace CertCmdlets.Core.Apache
 
                 if (source[start] == '<')
                 {
-                    int close = source.LastIndexOf('>', end - 1, end - start);
+                    int close = Array.LastIndexOf(source, (byte)'>', end - 1, end - start);
                     if (close < 0)
                     {
                         if (fragment)
@@ -743,28 +761,28 @@ namespace CertCmdlets.Core.Apache
                             return false;
                         }
 
-                        throw new ApacheConfigException(Path, first + 1, $"the section '{source.Substring(start, end - start)}' has no closing '>'.");
+                        throw new ApacheConfigException(Path, first + 1, $"the section '{Decode(source, start, end)}' has no closing '>'.");
                     }
 
                     int innerStart = start + 1;
-                    while (innerStart < close && char.IsWhiteSpace(source[innerStart]))
+                    while (innerStart < close && IsSpace(source[innerStart]))
                     {
                         innerStart++;
                     }
 
                     int innerEnd = close;
-                    while (innerEnd > innerStart && char.IsWhiteSpace(source[innerEnd - 1]))
+                    while (innerEnd > innerStart && IsSpace(source[innerEnd - 1]))
                     {
                         innerEnd--;
                     }
 
-                    int space = IndexOfWhiteSpace(source, innerStart, innerEnd);
+                    int space = IndexOfSpace(source, innerStart, innerEnd);
                     int nameEnd = space < 0 ? innerEnd : space;
-                    var section = new ConfigSection(this, _pool.Get(source, innerStart, nameEnd - innerStart), source, nameEnd, innerEnd, first, indent);
+                    var section = new ConfigSection(this, _cache.Get(source, innerStart, nameEnd - innerStart), source, nameEnd, innerEnd, first, indent);
                     Add(section, open, top, container);
-                    (open ??= new Stack<ConfigSection>()).Push(section);
+                    open.Push(section);
                     int rest = close + 1;
-                    while (rest < end && char.IsWhiteSpace(source[rest]))
+                    while (rest < end && IsSpace(source[rest]))
                     {
                         rest++;
                     }
@@ -777,12 +795,12 @@ namespace CertCmdlets.Core.Apache
                     continue;
                 }
 
-                int split = IndexOfWhiteSpace(source, start, end);
+                int split = IndexOfSpace(source, start, end);
                 int directiveEnd = split < 0 ? end : split;
-                Add(new ConfigDirective(this, _pool.Get(source, start, directiveEnd - start), source, directiveEnd, end, first, last, indent), open, top, container);
+                Add(new ConfigDirective(this, _cache.Get(source, start, directiveEnd - start), source, directiveEnd, end, first, last, indent), open, top, container);
             }
 
-            if (open is not null && open.Count > 0)
+            if (open.Count > 0)
             {
                 if (fragment)
                 {
@@ -796,12 +814,12 @@ namespace CertCmdlets.Core.Apache
             return true;
         }
 
-        private bool CloseSections(string text, int start, int end, int line, Stack<ConfigSection>? open, bool fragment)
+        private bool CloseSections(byte[] text, int start, int end, int line, Stack<ConfigSection> open, bool fragment)
         {
             bool shared = false;
             while (end - start > 1 && text[start] == '<' && text[start + 1] == '/')
             {
-                int close = text.IndexOf('>', start, end - start);
+                int close = Array.IndexOf(text, (byte)'>', start, end - start);
                 if (close < 0)
                 {
                     if (fragment)
@@ -809,45 +827,45 @@ namespace CertCmdlets.Core.Apache
                         return false;
                     }
 
-                    throw new ApacheConfigException(Path, line + 1, $"'{text.Substring(start, end - start)}' is not closed with '>'.");
+                    throw new ApacheConfigException(Path, line + 1, $"'{Decode(text, start, end)}' is not closed with '>'.");
                 }
 
                 int nameStart = start + 2;
-                while (nameStart < close && char.IsWhiteSpace(text[nameStart]))
+                while (nameStart < close && IsSpace(text[nameStart]))
                 {
                     nameStart++;
                 }
 
                 int nameEnd = close;
-                while (nameEnd > nameStart && char.IsWhiteSpace(text[nameEnd - 1]))
+                while (nameEnd > nameStart && IsSpace(text[nameEnd - 1]))
                 {
                     nameEnd--;
                 }
 
-                if (open is null || open.Count == 0)
+                if (open.Count == 0)
                 {
                     if (fragment)
                     {
                         return false;
                     }
 
-                    throw new ApacheConfigException(Path, line + 1, $"</{text.Substring(nameStart, nameEnd - nameStart)}> closes a section that was never opened.");
+                    throw new ApacheConfigException(Path, line + 1, $"</{Decode(text, nameStart, nameEnd)}> closes a section that was never opened.");
                 }
 
                 ConfigSection section = open.Pop();
-                if (section.Name.Length != nameEnd - nameStart || string.Compare(section.Name, 0, text, nameStart, nameEnd - nameStart, StringComparison.OrdinalIgnoreCase) != 0)
+                if (!SameName(section.Name, text, nameStart, nameEnd))
                 {
                     if (fragment)
                     {
                         return false;
                     }
 
-                    throw new ApacheConfigException(Path, line + 1, $"</{text.Substring(nameStart, nameEnd - nameStart)}> does not match <{section.Name}> opened on line {section.FirstLine + 1}.");
+                    throw new ApacheConfigException(Path, line + 1, $"</{Decode(text, nameStart, nameEnd)}> does not match <{section.Name}> opened on line {section.FirstLine + 1}.");
                 }
 
                 section.CloseLine = line;
                 start = close + 1;
-                while (start < end && char.IsWhiteSpace(text[start]))
+                while (start < end && IsSpace(text[start]))
                 {
                     start++;
                 }
@@ -859,9 +877,39 @@ namespace CertCmdlets.Core.Apache
             return true;
         }
 
-        private static void Add(ConfigNode node, Stack<ConfigSection>? open, List<ConfigNode> top, ConfigSection? container)
+        private static bool SameName(string name, byte[] text, int start, int end)
         {
-            if (open is null || open.Count == 0)
+            if (name.Length == end - start)
+            {
+                bool ascii = true;
+                for (int i = 0; i < name.Length; i++)
+                {
+                    char c = name[i];
+                    byte b = text[start + i];
+                    if (c >= 0x80 || b >= 0x80)
+                    {
+                        ascii = false;
+                        break;
+                    }
+
+                    if (char.ToUpperInvariant(c) != char.ToUpperInvariant((char)b))
+                    {
+                        return false;
+                    }
+                }
+
+                if (ascii)
+                {
+                    return true;
+                }
+            }
+
+            return string.Equals(name, s_utf8.GetString(text, start, end - start), StringComparison.OrdinalIgnoreCase);
+        }
+
+        private static void Add(ConfigNode node, Stack<ConfigSection> open, List<ConfigNode> top, ConfigSection? container)
+        {
+            if (open.Count == 0)
             {
                 node.Parent = container;
                 top.Add(node);
@@ -873,11 +921,11 @@ namespace CertCmdlets.Core.Apache
             parent.Children.Add(node);
         }
 
-        private static int IndexOfWhiteSpace(string text, int start, int end)
+        private static int IndexOfSpace(byte[] text, int start, int end)
         {
             for (int i = start; i < end; i++)
             {
-                if (char.IsWhiteSpace(text[i]))
+                if (IsSpace(text[i]))
                 {
                     return i;
                 }
@@ -886,21 +934,88 @@ namespace CertCmdlets.Core.Apache
             return -1;
         }
 
-        /// <summary>A physical line: an original line (Text null, Origin its index) or a new one (Text, Origin -1), and its end.</summary>
-        private readonly struct Line
+        /// <summary>Replaces lines [first, first + count) with <paramref name="lines"/> in the piece table.</summary>
+        private void SplicePieces(int first, int count, byte[][] lines)
         {
-            public Line(int origin, byte end, string? text)
+            int at = SplitAt(first);
+            int end = SplitAt(first + count);
+            _pieces!.RemoveRange(at, end - at);
+            if (lines.Length > 0)
+            {
+                _pieces.Insert(at, new Piece(-1, lines.Length, lines));
+            }
+
+            RebuildStarts();
+        }
+
+        /// <summary>Makes a piece start at <paramref name="line"/> and returns its index (the piece count at the end).</summary>
+        private int SplitAt(int line)
+        {
+            List<Piece> pieces = _pieces!;
+            for (int i = 0; i < pieces.Count; i++)
+            {
+                int start = _pieceStarts[i];
+                if (start == line)
+                {
+                    return i;
+                }
+
+                if (line < start + pieces[i].Count)
+                {
+                    Piece piece = pieces[i];
+                    int head = line - start;
+                    Piece first = piece.Lines is null ? new Piece(piece.Origin, head, null) : new Piece(-1, head, Slice(piece.Lines, 0, head));
+                    Piece second = piece.Lines is null ? new Piece(piece.Origin + head, piece.Count - head, null) : new Piece(-1, piece.Count - head, Slice(piece.Lines, head, piece.Count - head));
+                    pieces[i] = first;
+                    pieces.Insert(i + 1, second);
+                    RebuildStarts();
+                    return i + 1;
+                }
+            }
+
+            return pieces.Count;
+        }
+
+        private static byte[][] Slice(byte[][] lines, int start, int count)
+        {
+            var slice = new byte[count][];
+            Array.Copy(lines, start, slice, 0, count);
+            return slice;
+        }
+
+        private void RebuildStarts()
+        {
+            List<Piece> pieces = _pieces!;
+            if (_pieceStarts.Length != pieces.Count + 1)
+            {
+                _pieceStarts = new int[pieces.Count + 1];
+            }
+
+            int line = 0;
+            for (int i = 0; i < pieces.Count; i++)
+            {
+                _pieceStarts[i] = line;
+                line += pieces[i].Count;
+            }
+
+            _pieceStarts[pieces.Count] = line;
+        }
+
+        /// <summary>A run of lines: original lines [Origin, Origin + Count) with their own ends, or new lines (each ends with the file's line end).</summary>
+        private readonly struct Piece
+        {
+            public Piece(int origin, int count, byte[][]? lines)
             {
                 Origin = origin;
-                End = end;
-                Text = text;
+                Count = count;
+                Lines = lines;
             }
 
             public int Origin { get; }
 
-            public byte End { get; }
+            public int Count { get; }
 
-            public string? Text { get; }
+            public byte[][]? Lines { get; }
         }
     }
 }

@@ -24,12 +24,12 @@ namespace CertCmdlets.Core.Apache
     /// </summary>
     internal abstract class ConfigNode
     {
-        private readonly string _source;
+        private readonly byte[] _source;
         private readonly int _argumentStart;
         private readonly int _argumentEnd;
         private IReadOnlyList<string>? _arguments;
 
-        protected ConfigNode(ConfigFile file, string name, string source, int argumentStart, int argumentEnd, int firstLine, string indent)
+        protected ConfigNode(ConfigFile file, string name, byte[] source, int argumentStart, int argumentEnd, int firstLine, string indent)
         {
             File = file;
             Name = name;
@@ -108,11 +108,9 @@ namespace CertCmdlets.Core.Apache
     /// <summary>One directive: "Listen 443", "SSLCertificateFile /etc/ssl/x.pem" (continuation lines included).</summary>
     internal sealed class ConfigDirective : ConfigNode
     {
-        private static readonly IReadOnlyList<ConfigFile> s_none = Array.Empty<ConfigFile>();
-        private List<ConfigFile>? _included;
-        private List<string>? _includedPaths;
+        private IncludeList? _include;
 
-        public ConfigDirective(ConfigFile file, string name, string source, int argumentStart, int argumentEnd, int firstLine, int lastLine, string indent)
+        public ConfigDirective(ConfigFile file, string name, byte[] source, int argumentStart, int argumentEnd, int firstLine, int lastLine, string indent)
             : base(file, name, source, argumentStart, argumentEnd, firstLine, indent)
         {
             LastLine = lastLine;
@@ -122,23 +120,24 @@ namespace CertCmdlets.Core.Apache
         public int LastLine { get; internal set; }
 
         /// <summary>For Include directives httpd processes: the files it brought in, in httpd's order.</summary>
-        public IReadOnlyList<ConfigFile> Included => (IReadOnlyList<ConfigFile>?)_included ?? s_none;
+        public IReadOnlyList<ConfigFile> Included => (IReadOnlyList<ConfigFile>?)_include?.Files ?? Array.Empty<ConfigFile>();
 
         /// <summary>The paths (as httpd opens them: a link's own path, not its target) of <see cref="Included"/>, one each.</summary>
-        internal IReadOnlyList<string> IncludedPaths => (IReadOnlyList<string>?)_includedPaths ?? Array.Empty<string>();
+        internal IReadOnlyList<string> IncludedPaths => (IReadOnlyList<string>?)_include?.Paths ?? Array.Empty<string>();
 
         internal override int EndLine => LastLine;
 
         internal void ClearIncluded()
         {
-            _included?.Clear();
-            _includedPaths?.Clear();
+            _include?.Files.Clear();
+            _include?.Paths.Clear();
         }
 
         internal void AddIncluded(string path, ConfigFile file)
         {
-            (_included ??= new List<ConfigFile>()).Add(file);
-            (_includedPaths ??= new List<string>()).Add(path);
+            _include ??= new IncludeList();
+            _include.Files.Add(file);
+            _include.Paths.Add(path);
         }
 
         internal override void Shift(int from, int delta)
@@ -151,10 +150,18 @@ namespace CertCmdlets.Core.Apache
         }
     }
 
+    /// <summary>What one Include brought in: the files, and the paths they were opened by.</summary>
+    internal sealed class IncludeList
+    {
+        public List<ConfigFile> Files { get; } = new List<ConfigFile>();
+
+        public List<string> Paths { get; } = new List<string>();
+    }
+
     /// <summary>A section: &lt;VirtualHost *:443&gt; ... &lt;/VirtualHost&gt;.</summary>
     internal sealed class ConfigSection : ConfigNode
     {
-        public ConfigSection(ConfigFile file, string name, string source, int argumentStart, int argumentEnd, int firstLine, string indent)
+        public ConfigSection(ConfigFile file, string name, byte[] source, int argumentStart, int argumentEnd, int firstLine, string indent)
             : base(file, name, source, argumentStart, argumentEnd, firstLine, indent)
         {
         }

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Text;
 
 namespace CertCmdlets.Core.Apache
 {
@@ -12,22 +11,19 @@ namespace CertCmdlets.Core.Apache
         Missing,
     }
 
-    /// <summary>One read: the text (UTF-8, a leading byte order mark removed and remembered) and the file's stat.</summary>
+    /// <summary>One read: the file's bytes, exactly as they are, and its stat.</summary>
     internal readonly struct ConfigRead
     {
-        public ConfigRead(ConfigReadKind kind, string text, bool utf8Bom, PosixStat? stat)
+        public ConfigRead(ConfigReadKind kind, byte[] bytes, PosixStat? stat)
         {
             Kind = kind;
-            Text = text;
-            Utf8Bom = utf8Bom;
+            Bytes = bytes;
             Stat = stat;
         }
 
         public ConfigReadKind Kind { get; }
 
-        public string Text { get; }
-
-        public bool Utf8Bom { get; }
+        public byte[] Bytes { get; }
 
         public PosixStat? Stat { get; }
     }
@@ -44,8 +40,10 @@ namespace CertCmdlets.Core.Apache
         /// <summary>16 MiB: far beyond any real configuration file (Debian's largest is 8 KB, 20,000 hosts make 9 MB).</summary>
         public const int MaximumFileSize = 16 * 1024 * 1024;
 
-        private static readonly UTF8Encoding s_utf8 = new UTF8Encoding(false);
-        private byte[] _buffer = new byte[64 * 1024];
+        private readonly byte[] _stat = new byte[PosixFile.StatBufferSize];
+        private readonly byte[] _probe = new byte[1];
+        private byte[] _buffer = new byte[16 * 1024];
+        private byte[]? _path;
 
         public ConfigRead Read(string path)
         {
@@ -54,12 +52,12 @@ namespace CertCmdlets.Core.Apache
 
         private ConfigRead ReadPosix(string path)
         {
-            int descriptor = PosixFile.OpenForReading(path, out int errno);
+            int descriptor = PosixFile.OpenForReading(path, ref _path, out int errno);
             if (descriptor < 0)
             {
                 if (errno == PosixFile.ENOENT || errno == 20)
                 {
-                    return new ConfigRead(ConfigReadKind.Missing, string.Empty, false, null);
+                    return new ConfigRead(ConfigReadKind.Missing, Array.Empty<byte>(), null);
                 }
 
                 throw new ApacheConfigException(path, 0, "it cannot be read: " + PosixFile.Failure(errno, path).Message);
@@ -67,7 +65,7 @@ namespace CertCmdlets.Core.Apache
 
             try
             {
-                if (!PosixFile.TryFStat(descriptor, out PosixStat stat))
+                if (!PosixFile.TryFStat(descriptor, _stat, out PosixStat stat))
                 {
                     throw new ApacheConfigException(path, 0, "it cannot be examined (fstat failed).");
                 }
@@ -77,9 +75,9 @@ namespace CertCmdlets.Core.Apache
                     case PosixFileKind.Regular:
                         break;
                     case PosixFileKind.Directory:
-                        return new ConfigRead(ConfigReadKind.Directory, string.Empty, false, stat);
+                        return new ConfigRead(ConfigReadKind.Directory, Array.Empty<byte>(), stat);
                     case PosixFileKind.CharacterDevice when path == "/dev/null":
-                        return new ConfigRead(ConfigReadKind.File, string.Empty, false, stat);
+                        return new ConfigRead(ConfigReadKind.File, Array.Empty<byte>(), stat);
                     default:
                         throw NotRegular(path, stat.Kind);
                 }
@@ -89,48 +87,72 @@ namespace CertCmdlets.Core.Apache
                     throw TooLarge(path, stat.Size);
                 }
 
-                // The buffer holds the whole file plus one byte, so that a file that grew since fstat is noticed.
-                if (_buffer.Length < stat.Size + 1)
+                // An array of exactly the file's size (no second copy); one more byte is asked for to notice a file that grew.
+                var bytes = stat.Size == 0 ? Array.Empty<byte>() : new byte[stat.Size];
+                int length = ReadInto(descriptor, bytes, path);
+                if (length < bytes.Length)
                 {
-                    _buffer = new byte[(int)Math.Min(stat.Size + 1, MaximumFileSize + 1L)];
+                    Array.Resize(ref bytes, length);
+                }
+                else if (PosixFile.Read(descriptor, _probe, 0, 1) > 0)
+                {
+                    bytes = ReadGrown(descriptor, bytes, path);
                 }
 
-                int length = 0;
-                while (true)
-                {
-                    if (length == _buffer.Length)
-                    {
-                        if (length > MaximumFileSize)
-                        {
-                            throw TooLarge(path, length);
-                        }
-
-                        Array.Resize(ref _buffer, (int)Math.Min(_buffer.Length * 2L, MaximumFileSize + 1L));
-                    }
-
-                    int read = PosixFile.Read(descriptor, _buffer, length, _buffer.Length - length);
-                    if (read < 0)
-                    {
-                        throw new ApacheConfigException(path, 0, "it cannot be read: " + PosixFile.Failure(System.Runtime.InteropServices.Marshal.GetLastWin32Error(), path).Message);
-                    }
-
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    length += read;
-                    if (length > MaximumFileSize)
-                    {
-                        throw TooLarge(path, length);
-                    }
-                }
-
-                return Decode(length, stat);
+                return new ConfigRead(ConfigReadKind.File, bytes, stat);
             }
             finally
             {
                 PosixFile.Close(descriptor);
+            }
+        }
+
+        private static int ReadInto(int descriptor, byte[] bytes, string path)
+        {
+            int length = 0;
+            while (length < bytes.Length)
+            {
+                int read = PosixFile.Read(descriptor, bytes, length, bytes.Length - length);
+                if (read < 0)
+                {
+                    throw new ApacheConfigException(path, 0, "it cannot be read: " + PosixFile.Failure(System.Runtime.InteropServices.Marshal.GetLastWin32Error(), path).Message);
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            return length;
+        }
+
+        /// <summary>A file that grew while it was read: the rest, still under the cap.</summary>
+        private byte[] ReadGrown(int descriptor, byte[] start, string path)
+        {
+            using var all = new MemoryStream(start.Length * 2);
+            all.Write(start, 0, start.Length);
+            all.WriteByte(_probe[0]);
+            while (true)
+            {
+                int read = PosixFile.Read(descriptor, _buffer, 0, _buffer.Length);
+                if (read < 0)
+                {
+                    throw new ApacheConfigException(path, 0, "it cannot be read: " + PosixFile.Failure(System.Runtime.InteropServices.Marshal.GetLastWin32Error(), path).Message);
+                }
+
+                if (read == 0)
+                {
+                    return all.ToArray();
+                }
+
+                all.Write(_buffer, 0, read);
+                if (all.Length > MaximumFileSize)
+                {
+                    throw TooLarge(path, all.Length);
+                }
             }
         }
 
@@ -140,12 +162,12 @@ namespace CertCmdlets.Core.Apache
             {
                 if (Directory.Exists(path))
                 {
-                    return new ConfigRead(ConfigReadKind.Directory, string.Empty, false, null);
+                    return new ConfigRead(ConfigReadKind.Directory, Array.Empty<byte>(), null);
                 }
 
                 if (!File.Exists(path))
                 {
-                    return new ConfigRead(ConfigReadKind.Missing, string.Empty, false, null);
+                    return new ConfigRead(ConfigReadKind.Missing, Array.Empty<byte>(), null);
                 }
 
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
@@ -170,19 +192,14 @@ namespace CertCmdlets.Core.Apache
                     }
                 }
 
-                return Decode(length, null);
+                var bytes = new byte[length];
+                Array.Copy(_buffer, bytes, length);
+                return new ConfigRead(ConfigReadKind.File, bytes, null);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
             {
                 throw new ApacheConfigException(path, 0, "it cannot be read: " + ex.Message);
             }
-        }
-
-        private ConfigRead Decode(int length, PosixStat? stat)
-        {
-            bool bom = length >= 3 && _buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF;
-            int start = bom ? 3 : 0;
-            return new ConfigRead(ConfigReadKind.File, s_utf8.GetString(_buffer, start, length - start), bom, stat);
         }
 
         private static ApacheConfigException TooLarge(string path, long size) =>

@@ -24,6 +24,20 @@ namespace CertCmdlets.Core.Apache
     /// </remarks>
     internal sealed class ConfigTree
     {
+        /// <summary>A folder's entry names in httpd's order and their full paths.</summary>
+        private sealed class Listing
+        {
+            public Listing(int capacity)
+            {
+                Names = new List<string>(capacity);
+                Paths = new List<string>(capacity);
+            }
+
+            public List<string> Names { get; }
+
+            public List<string> Paths { get; }
+        }
+
         private static readonly Regex s_variable = new Regex(@"\$\{([A-Za-z0-9_]+)\}", RegexOptions.CultureInvariant);
         private static readonly bool s_windows = !PosixFile.IsUnix;
 
@@ -31,18 +45,18 @@ namespace CertCmdlets.Core.Apache
         private readonly HashSet<string> _initialDefines;
         private readonly HashSet<string> _compiledModules;
         private readonly string _initialServerRoot;
-        private readonly NamePool _pool = new NamePool();
+        private readonly ConfigParserCache _cache = new ConfigParserCache();
         private readonly ConfigReader _reader = new ConfigReader();
         private readonly Dictionary<string, ConfigFile> _byPath = new Dictionary<string, ConfigFile>(StringComparer.Ordinal);
-        private readonly Dictionary<(ulong, ulong), ConfigFile> _byIdentity = new Dictionary<(ulong, ulong), ConfigFile>();
         private readonly Dictionary<string, ConfigReadKind> _notFiles = new Dictionary<string, ConfigReadKind>(StringComparer.Ordinal);
-        private readonly Dictionary<string, string[]?> _listings = new Dictionary<string, string[]?>(StringComparer.Ordinal);
+        private readonly Dictionary<string, Listing?> _listings = new Dictionary<string, Listing?>(StringComparer.Ordinal);
         private readonly Dictionary<string, ConfigFile> _plannedFiles = new Dictionary<string, ConfigFile>(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _plannedLinks = new Dictionary<string, string>(StringComparer.Ordinal);
         private Dictionary<string, string> _variables;
-        private HashSet<string> _defines = new HashSet<string>(StringComparer.Ordinal);
-        private HashSet<string> _modules = new HashSet<string>(StringComparer.Ordinal);
-        private HashSet<ConfigFile> _reached = new HashSet<ConfigFile>();
+        private readonly HashSet<string> _defines = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> _modules = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<ConfigFile> _reached = new HashSet<ConfigFile>();
+        private readonly HashSet<ConfigFile> _including = new HashSet<ConfigFile>();
         private List<ConfigNode> _active = new List<ConfigNode>();
         private bool _dirty = true;
 
@@ -98,12 +112,7 @@ namespace CertCmdlets.Core.Apache
                 return file;
             }
 
-            if (PosixFile.IsSupported && PosixFile.TryStat(full, true, out PosixStat stat, out _) && _byIdentity.TryGetValue((stat.Device, stat.Inode), out file))
-            {
-                return file;
-            }
-
-            return null;
+            return PosixFile.IsSupported && PosixFile.TryStat(full, true, out PosixStat stat, out _) ? SameFile(stat) : null;
         }
 
         /// <summary>Every node httpd applies, in httpd's reading order, included files at their Include.</summary>
@@ -144,7 +153,15 @@ namespace CertCmdlets.Core.Apache
         {
             try
             {
-                ConfigFile file = ReadExisting(Path.GetFullPath(path));
+                string full = Path.GetFullPath(path);
+                if (!_byPath.ContainsKey(full) && PosixFile.IsSupported && PosixFile.TryStat(full, true, out PosixStat stat, out _) && SameFile(stat) is ConfigFile same)
+                {
+                    // The same file, already read through another path (a site read through its sites-enabled link).
+                    _byPath[full] = same;
+                    return same;
+                }
+
+                ConfigFile file = ReadExisting(full);
                 _dirty = true;
                 return file;
             }
@@ -152,6 +169,19 @@ namespace CertCmdlets.Core.Apache
             {
                 throw Errors.ApacheConfigInvalid(ex.Path, ex.Line, ex.Problem);
             }
+        }
+
+        private ConfigFile? SameFile(PosixStat stat)
+        {
+            foreach (ConfigFile file in Files)
+            {
+                if (file.Stat is PosixStat known && known.Device == stat.Device && known.Inode == stat.Inode)
+                {
+                    return file;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Evaluates again if a file or a plan changed since the last evaluation.</summary>
@@ -179,7 +209,7 @@ namespace CertCmdlets.Core.Apache
             _byPath[file.Path] = file;
             file.Owner = this;
             Files.Add(file);
-            _listings.Remove(Path.GetDirectoryName(file.Path)!);
+            AddToListing(file.Path);
             _dirty = true;
         }
 
@@ -188,7 +218,7 @@ namespace CertCmdlets.Core.Apache
         {
             string full = Path.GetFullPath(path);
             _plannedLinks[full] = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(full)!, target));
-            _listings.Remove(Path.GetDirectoryName(full)!);
+            AddToListing(full);
             _dirty = true;
         }
 
@@ -197,14 +227,18 @@ namespace CertCmdlets.Core.Apache
         private void Evaluate()
         {
             _variables = new Dictionary<string, string>(_initialVariables, StringComparer.Ordinal);
-            _defines = new HashSet<string>(_initialDefines, StringComparer.Ordinal);
-            _modules = new HashSet<string>(_compiledModules, StringComparer.Ordinal);
+            _defines.Clear();
+            _defines.UnionWith(_initialDefines);
+            _modules.Clear();
+            _modules.UnionWith(_compiledModules);
             ServerRoot = _initialServerRoot;
-            _reached = new HashSet<ConfigFile>();
-            _active = new List<ConfigNode>(Math.Max(16, _active.Count + 16));
+            _reached.Clear();
+            _including.Clear();
+
+            // A new list each time (a caller may still be walking the old one), sized to need no growth.
+            _active = new List<ConfigNode>(_active.Count + 256);
             _dirty = false;
-            var including = new HashSet<ConfigFile>();
-            EvaluateFile(Main, including);
+            EvaluateFile(Main, _including);
             foreach (ConfigFile file in Files)
             {
                 if (!_reached.Contains(file))
@@ -401,8 +435,8 @@ namespace CertCmdlets.Core.Apache
                 return;
             }
 
-            string[]? names = List(directory);
-            if (names is null)
+            Listing? listing = List(directory);
+            if (listing is null)
             {
                 if (optional)
                 {
@@ -414,14 +448,14 @@ namespace CertCmdlets.Core.Apache
             }
 
             bool any = false;
-            foreach (string name in names)
+            for (int i = 0; i < listing.Names.Count; i++)
             {
-                if (!Fnmatch.Match(part, name))
+                if (!Fnmatch.Match(part, listing.Names[i]))
                 {
                     continue;
                 }
 
-                string path = Path.Combine(directory, name);
+                string path = listing.Paths[i];
 
                 // Inside a path only real folders count (httpd skips links and files there).
                 if (!last && !IsRealDirectory(path))
@@ -458,9 +492,10 @@ namespace CertCmdlets.Core.Apache
             ConfigFile? file = Open(path, out ConfigReadKind kind);
             if (kind == ConfigReadKind.Directory)
             {
-                foreach (string name in List(path) ?? Array.Empty<string>())
+                Listing? entries = List(path);
+                for (int i = 0; entries is not null && i < entries.Paths.Count; i++)
                 {
-                    IncludePath(Path.Combine(path, name), optional, directive, literal: false, including, depth + 1);
+                    IncludePath(entries.Paths[i], optional, directive, literal: false, including, depth + 1);
                 }
 
                 return;
@@ -541,69 +576,91 @@ namespace CertCmdlets.Core.Apache
 
         private ConfigFile Register(string path, ConfigRead read)
         {
-            if (read.Stat is PosixStat stat && _byIdentity.TryGetValue((stat.Device, stat.Inode), out ConfigFile? same))
-            {
-                _byPath[path] = same;
-                return same;
-            }
-
-            var file = new ConfigFile(path, read.Text, _pool, read.Utf8Bom, read.Stat) { Owner = this };
+            var file = new ConfigFile(path, read.Bytes, _cache, read.Stat) { Owner = this };
             _byPath[path] = file;
-            if (read.Stat is PosixStat identity)
-            {
-                _byIdentity[(identity.Device, identity.Inode)] = file;
-            }
-
             Files.Add(file);
             return file;
         }
 
-        /// <summary>A folder's entry names (with the editor's planned files and links), sorted as httpd sorts them; null if it cannot be opened.</summary>
-        private string[]? List(string directory)
+        /// <summary>
+        /// A folder's entries (with the editor's planned files and links), sorted as httpd sorts them, each with its full
+        /// path made once; null if the folder cannot be opened. Cached for the tree's life (the lock keeps our own runs out).
+        /// </summary>
+        private Listing? List(string directory)
         {
-            if (_listings.TryGetValue(directory, out string[]? names))
+            if (_listings.TryGetValue(directory, out Listing? listing))
             {
-                return names;
+                return listing;
             }
 
-            List<string>? entries = null;
+            List<string>? names = null;
             try
             {
                 if (Directory.Exists(directory))
                 {
-                    entries = new List<string>();
+                    names = new List<string>();
                     foreach (string entry in Directory.EnumerateFileSystemEntries(directory))
                     {
-                        entries.Add(Path.GetFileName(entry));
+                        names.Add(entry.Substring(entry.LastIndexOf(Path.DirectorySeparatorChar) + 1));
                     }
                 }
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                entries = null;
+                names = null;
             }
 
             foreach (string planned in _plannedFiles.Keys.Concat(_plannedLinks.Keys))
             {
                 if (string.Equals(Path.GetDirectoryName(planned), directory, StringComparison.Ordinal))
                 {
-                    entries ??= new List<string>();
+                    names ??= new List<string>();
                     string name = Path.GetFileName(planned);
-                    if (!entries.Contains(name))
+                    if (!names.Contains(name))
                     {
-                        entries.Add(name);
+                        names.Add(name);
                     }
                 }
             }
 
-            names = entries?.ToArray();
+            listing = null;
             if (names is not null)
             {
-                Array.Sort(names, StringComparer.Ordinal);
+                names.Sort(StringComparer.Ordinal);
+                listing = new Listing(names.Count);
+                foreach (string name in names)
+                {
+                    listing.Names.Add(name);
+                    listing.Paths.Add(Path.Combine(directory, name));
+                }
             }
 
-            _listings[directory] = names;
-            return names;
+            _listings[directory] = listing;
+            return listing;
+        }
+
+        /// <summary>A planned file or link joins its folder's cached listing at its sorted place (the folder is not read again).</summary>
+        private void AddToListing(string path)
+        {
+            string directory = Path.GetDirectoryName(path)!;
+            if (!_listings.TryGetValue(directory, out Listing? listing))
+            {
+                return;
+            }
+
+            string name = Path.GetFileName(path);
+            if (listing is null)
+            {
+                listing = new Listing(1);
+                _listings[directory] = listing;
+            }
+
+            int index = listing.Names.BinarySearch(name, StringComparer.Ordinal);
+            if (index < 0)
+            {
+                listing.Names.Insert(~index, name);
+                listing.Paths.Insert(~index, path);
+            }
         }
 
         private bool IsRealDirectory(string path)

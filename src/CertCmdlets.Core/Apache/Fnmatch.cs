@@ -107,30 +107,6 @@ namespace CertCmdlets.Core.Apache
             return p == pattern.Length;
         }
 
-        /// <summary>A literal path written so httpd's Include reads it as exactly that file (wildcards escaped as one-character sets).</summary>
-        public static string Literal(string path)
-        {
-            if (path.IndexOfAny(new[] { '*', '?', '[' }) < 0)
-            {
-                return path;
-            }
-
-            var builder = new System.Text.StringBuilder(path.Length + 8);
-            foreach (char c in path)
-            {
-                if (c == '*' || c == '?' || c == '[')
-                {
-                    builder.Append('[').Append(c).Append(']');
-                }
-                else
-                {
-                    builder.Append(c);
-                }
-            }
-
-            return builder.ToString();
-        }
-
         /// <summary>Matches one character at pattern position <paramref name="p"/> (advancing past it) against <paramref name="c"/>.</summary>
         private static bool MatchOne(string pattern, ref int p, char c)
         {

@@ -85,6 +85,9 @@ namespace CertCmdlets.Core.Apache
         public const int EWOULDBLOCK_MAC = 35;
         public const int ENOENT = 2;
 
+        /// <summary>Enough for struct stat on every supported platform (144 bytes at most).</summary>
+        public const int StatBufferSize = 256;
+
         private const int LOCK_EX = 2;
         private const int LOCK_NB = 4;
 
@@ -139,7 +142,10 @@ namespace CertCmdlets.Core.Apache
         }
 
         /// <summary>fstat of an open descriptor.</summary>
-        public static bool TryFStat(int descriptor, out PosixStat stat)
+        public static bool TryFStat(int descriptor, out PosixStat stat) => TryFStat(descriptor, new byte[StatBufferSize], out stat);
+
+        /// <summary>fstat into a caller's buffer (of <see cref="StatBufferSize"/> bytes), for loops over many files.</summary>
+        public static bool TryFStat(int descriptor, byte[] buffer, out PosixStat stat)
         {
             stat = default;
             if (!IsSupported)
@@ -147,7 +153,6 @@ namespace CertCmdlets.Core.Apache
                 return false;
             }
 
-            var buffer = new byte[256];
             if (CallFStat(descriptor, buffer) != 0)
             {
                 return false;
@@ -160,7 +165,22 @@ namespace CertCmdlets.Core.Apache
         /// <summary>Opens for reading without blocking (a FIFO opens at once instead of waiting for a writer); -1 and errno on failure.</summary>
         public static int OpenForReading(string path, out int errno)
         {
-            int descriptor = OpenTwo(NullTerminated(path), OpenReadOnlyNonBlocking);
+            byte[]? scratch = null;
+            return OpenForReading(path, ref scratch, out errno);
+        }
+
+        /// <summary>The same, encoding the path into a caller's reusable buffer.</summary>
+        public static int OpenForReading(string path, ref byte[]? scratch, out int errno)
+        {
+            int length = System.Text.Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
+            if (scratch is null || scratch.Length < length)
+            {
+                scratch = new byte[Math.Max(length, 512)];
+            }
+
+            int written = System.Text.Encoding.UTF8.GetBytes(path, 0, path.Length, scratch, 0);
+            scratch[written] = 0;
+            int descriptor = OpenTwo(scratch, OpenReadOnlyNonBlocking);
             errno = descriptor < 0 ? Marshal.GetLastWin32Error() : 0;
             return descriptor;
         }
