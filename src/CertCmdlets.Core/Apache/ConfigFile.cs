@@ -516,6 +516,11 @@ namespace CertCmdlets.Core.Apache
                 throw new InvalidOperationException($"An edit of lines {first + 1}-{first + count} is outside '{Path}' ({LineCount} lines).");
             }
 
+            if (count == 0 && added.Count == 0)
+            {
+                return;
+            }
+
             if (_pieces is null)
             {
                 _pieces = new List<Piece>(8);
