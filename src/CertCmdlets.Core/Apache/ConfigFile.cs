@@ -160,6 +160,12 @@ namespace CertCmdlets.Core.Apache
         /// <summary>A file the editor creates (the diff shows it against nothing).</summary>
         internal bool IsNew { get; set; }
 
+        /// <summary>The tree's evaluation that last reached this file (instead of a set of reached files).</summary>
+        internal int ReachedStamp { get; set; }
+
+        /// <summary>True while the tree evaluates this file (an Include reaching it then is a loop).</summary>
+        internal bool Including { get; set; }
+
         internal int OriginalLineCount => _originalCount;
 
         /// <summary>A physical line without its line end.</summary>

@@ -41,12 +41,16 @@ namespace CertCmdlets.Core.Apache
         public const int MaximumFileSize = 16 * 1024 * 1024;
 
         private readonly byte[] _stat = new byte[PosixFile.StatBufferSize];
-        private readonly byte[] _probe = new byte[1];
         private byte[] _buffer = new byte[16 * 1024];
         private byte[]? _path;
 
         public ConfigRead Read(string path)
         {
+            if (path.IndexOf('\0') >= 0)
+            {
+                throw new ApacheConfigException(path.Replace("\0", "\\0"), 0, "the path holds a NUL character, which no file name can.");
+            }
+
             return PosixFile.IsSupported ? ReadPosix(path) : ReadPortable(path);
         }
 
@@ -87,16 +91,13 @@ namespace CertCmdlets.Core.Apache
                     throw TooLarge(path, stat.Size);
                 }
 
-                // An array of exactly the file's size (no second copy); one more byte is asked for to notice a file that grew.
+                // An array of exactly the size fstat gave (at most the cap): no second copy, and never more bytes
+                // than that, even if a writer appends meanwhile (that read sees the file as it was at fstat).
                 var bytes = stat.Size == 0 ? Array.Empty<byte>() : new byte[stat.Size];
                 int length = ReadInto(descriptor, bytes, path);
                 if (length < bytes.Length)
                 {
                     Array.Resize(ref bytes, length);
-                }
-                else if (PosixFile.Read(descriptor, _probe, 0, 1) > 0)
-                {
-                    bytes = ReadGrown(descriptor, bytes, path);
                 }
 
                 return new ConfigRead(ConfigReadKind.File, bytes, stat);
@@ -127,33 +128,6 @@ namespace CertCmdlets.Core.Apache
             }
 
             return length;
-        }
-
-        /// <summary>A file that grew while it was read: the rest, still under the cap.</summary>
-        private byte[] ReadGrown(int descriptor, byte[] start, string path)
-        {
-            using var all = new MemoryStream(start.Length * 2);
-            all.Write(start, 0, start.Length);
-            all.WriteByte(_probe[0]);
-            while (true)
-            {
-                int read = PosixFile.Read(descriptor, _buffer, 0, _buffer.Length);
-                if (read < 0)
-                {
-                    throw new ApacheConfigException(path, 0, "it cannot be read: " + PosixFile.Failure(System.Runtime.InteropServices.Marshal.GetLastWin32Error(), path).Message);
-                }
-
-                if (read == 0)
-                {
-                    return all.ToArray();
-                }
-
-                all.Write(_buffer, 0, read);
-                if (all.Length > MaximumFileSize)
-                {
-                    throw TooLarge(path, all.Length);
-                }
-            }
         }
 
         private ConfigRead ReadPortable(string path)

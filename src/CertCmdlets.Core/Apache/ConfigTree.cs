@@ -24,6 +24,23 @@ namespace CertCmdlets.Core.Apache
     /// </remarks>
     internal sealed class ConfigTree
     {
+        /// <summary>A file read ahead of the evaluation: the parsed file, or what was found instead, or the error to report in turn.</summary>
+        private readonly struct Prefetched
+        {
+            public Prefetched(ConfigFile? file, ConfigReadKind kind, ApacheConfigException? error)
+            {
+                File = file;
+                Kind = kind;
+                Error = error;
+            }
+
+            public ConfigFile? File { get; }
+
+            public ConfigReadKind Kind { get; }
+
+            public ApacheConfigException? Error { get; }
+        }
+
         /// <summary>A folder's entry names in httpd's order and their full paths.</summary>
         private sealed class Listing
         {
@@ -55,8 +72,8 @@ namespace CertCmdlets.Core.Apache
         private Dictionary<string, string> _variables;
         private readonly HashSet<string> _defines = new HashSet<string>(StringComparer.Ordinal);
         private readonly HashSet<string> _modules = new HashSet<string>(StringComparer.Ordinal);
-        private readonly HashSet<ConfigFile> _reached = new HashSet<ConfigFile>();
-        private readonly HashSet<ConfigFile> _including = new HashSet<ConfigFile>();
+        private readonly Dictionary<string, Prefetched> _prefetched = new Dictionary<string, Prefetched>(StringComparer.Ordinal);
+        private int _stamp;
         private List<ConfigNode> _active = new List<ConfigNode>();
         private bool _dirty = true;
 
@@ -232,16 +249,16 @@ namespace CertCmdlets.Core.Apache
             _modules.Clear();
             _modules.UnionWith(_compiledModules);
             ServerRoot = _initialServerRoot;
-            _reached.Clear();
-            _including.Clear();
+            _stamp++;
 
             // A new list each time (a caller may still be walking the old one), sized to need no growth.
             _active = new List<ConfigNode>(_active.Count + 256);
             _dirty = false;
-            EvaluateFile(Main, _including);
+            EvaluateFile(Main);
+            _prefetched.Clear();
             foreach (ConfigFile file in Files)
             {
-                if (!_reached.Contains(file))
+                if (file.ReachedStamp != _stamp)
                 {
                     foreach (ConfigNode node in file.AllNodes())
                     {
@@ -251,19 +268,26 @@ namespace CertCmdlets.Core.Apache
             }
         }
 
-        private void EvaluateFile(ConfigFile file, HashSet<ConfigFile> including)
+        private void EvaluateFile(ConfigFile file)
         {
-            if (!_reached.Add(file))
+            if (file.ReachedStamp == _stamp)
             {
                 return;
             }
 
-            including.Add(file);
-            EvaluateNodes(file.Nodes, true, including);
-            including.Remove(file);
+            file.ReachedStamp = _stamp;
+            file.Including = true;
+            try
+            {
+                EvaluateNodes(file.Nodes, true);
+            }
+            finally
+            {
+                file.Including = false;
+            }
         }
 
-        private void EvaluateNodes(List<ConfigNode> nodes, bool active, HashSet<ConfigFile> including)
+        private void EvaluateNodes(List<ConfigNode> nodes, bool active)
         {
             foreach (ConfigNode node in nodes)
             {
@@ -290,7 +314,7 @@ namespace CertCmdlets.Core.Apache
 
                     if (section.Children.Count > 0)
                     {
-                        EvaluateNodes(section.Children, active && taken, including);
+                        EvaluateNodes(section.Children, active && taken);
                     }
 
                     continue;
@@ -333,7 +357,7 @@ namespace CertCmdlets.Core.Apache
                         break;
                     case ConfigNodeRole.Include:
                     case ConfigNodeRole.IncludeOptional:
-                        Include(directive, directive.Role == ConfigNodeRole.IncludeOptional, including);
+                        Include(directive, directive.Role == ConfigNodeRole.IncludeOptional);
                         break;
                 }
             }
@@ -389,7 +413,7 @@ namespace CertCmdlets.Core.Apache
             }
         }
 
-        private void Include(ConfigDirective directive, bool optional, HashSet<ConfigFile> including)
+        private void Include(ConfigDirective directive, bool optional)
         {
             directive.ClearIncluded();
             if (directive.Arguments.Count < 1)
@@ -398,9 +422,14 @@ namespace CertCmdlets.Core.Apache
             }
 
             string pattern = Resolve(directive.Arguments[0]);
+            if (pattern.IndexOf('\0') >= 0 || pattern.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+            {
+                throw new ApacheConfigException(directive.File.Path, directive.FirstLine + 1, $"Include names a path with characters no file name can hold.");
+            }
+
             if (!Fnmatch.IsPattern(pattern))
             {
-                IncludePath(Path.GetFullPath(pattern), optional, directive, literal: true, including, 0);
+                IncludePath(Path.GetFullPath(pattern), optional, directive, literal: true, 0);
                 return;
             }
 
@@ -408,15 +437,15 @@ namespace CertCmdlets.Core.Apache
             string[] parts = pattern.Substring(root.Length).Split(s_windows ? new[] { '/', '\\' } : new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 0)
             {
-                IncludePath(Path.GetFullPath(pattern), optional, directive, literal: true, including, 0);
+                IncludePath(Path.GetFullPath(pattern), optional, directive, literal: true, 0);
                 return;
             }
 
-            IncludeComponents(root.Length == 0 ? Directory.GetCurrentDirectory() : root, parts, 0, optional, directive, including);
+            IncludeComponents(root.Length == 0 ? Directory.GetCurrentDirectory() : root, parts, 0, optional, directive);
         }
 
         /// <summary>ap_dir_fnmatch: one path component at a time, wildcards matched against the directory's entries.</summary>
-        private void IncludeComponents(string directory, string[] parts, int index, bool optional, ConfigDirective directive, HashSet<ConfigFile> including)
+        private void IncludeComponents(string directory, string[] parts, int index, bool optional, ConfigDirective directive)
         {
             string part = parts[index];
             bool last = index == parts.Length - 1;
@@ -425,11 +454,11 @@ namespace CertCmdlets.Core.Apache
                 string next = part == "." || part == ".." ? Path.GetFullPath(Path.Combine(directory, part)) : Path.Combine(directory, part);
                 if (last)
                 {
-                    IncludePath(next, optional, directive, literal: false, including, 0);
+                    IncludePath(next, optional, directive, literal: false, 0);
                 }
                 else
                 {
-                    IncludeComponents(next, parts, index + 1, optional, directive, including);
+                    IncludeComponents(next, parts, index + 1, optional, directive);
                 }
 
                 return;
@@ -445,6 +474,11 @@ namespace CertCmdlets.Core.Apache
 
                 throw new ApacheConfigException(directive.File.Path, directive.FirstLine + 1,
                     $"Include '{directive.Arguments[0]}' needs the folder '{directory}', which cannot be opened (httpd: \"Could not open directory\"). Use IncludeOptional, or create the folder.");
+            }
+
+            if (last)
+            {
+                Prefetch(listing, part);
             }
 
             bool any = false;
@@ -466,11 +500,11 @@ namespace CertCmdlets.Core.Apache
                 any = true;
                 if (last)
                 {
-                    IncludePath(path, optional, directive, literal: false, including, 0);
+                    IncludePath(path, optional, directive, literal: false, 0);
                 }
                 else
                 {
-                    IncludeComponents(path, parts, index + 1, optional, directive, including);
+                    IncludeComponents(path, parts, index + 1, optional, directive);
                 }
             }
 
@@ -482,7 +516,7 @@ namespace CertCmdlets.Core.Apache
         }
 
         /// <summary>ap_dir_nofnmatch: a folder is included whole (every entry, sorted, recursively), a file is read.</summary>
-        private void IncludePath(string path, bool optional, ConfigDirective directive, bool literal, HashSet<ConfigFile> including, int depth)
+        private void IncludePath(string path, bool optional, ConfigDirective directive, bool literal, int depth)
         {
             if (depth > 128)
             {
@@ -495,7 +529,7 @@ namespace CertCmdlets.Core.Apache
                 Listing? entries = List(path);
                 for (int i = 0; entries is not null && i < entries.Paths.Count; i++)
                 {
-                    IncludePath(entries.Paths[i], optional, directive, literal: false, including, depth + 1);
+                    IncludePath(entries.Paths[i], optional, directive, literal: false, depth + 1);
                 }
 
                 return;
@@ -516,13 +550,13 @@ namespace CertCmdlets.Core.Apache
                 throw new ApacheConfigException(path, 0, $"it does not exist (a link to a missing file?), and '{directive.File.Path}' line {directive.FirstLine + 1} includes it: httpd could not open it either.");
             }
 
-            if (including.Contains(file))
+            if (file.Including)
             {
                 throw new ApacheConfigException(file.Path, 1, "it includes itself, directly or through other files (an Include loop); httpd refuses it.");
             }
 
             directive.AddIncluded(path, file);
-            EvaluateFile(file, including);
+            EvaluateFile(file);
         }
 
         /// <summary>The file at a path (read once, then remembered), or null with kind Missing or Directory.</summary>
@@ -547,6 +581,28 @@ namespace CertCmdlets.Core.Apache
 
             if (_notFiles.TryGetValue(path, out kind))
             {
+                return null;
+            }
+
+            if (_prefetched.TryGetValue(path, out Prefetched prefetched))
+            {
+                _prefetched.Remove(path);
+                if (prefetched.Error is not null)
+                {
+                    throw prefetched.Error;
+                }
+
+                if (prefetched.File is not null)
+                {
+                    prefetched.File.Owner = this;
+                    _byPath[path] = prefetched.File;
+                    Files.Add(prefetched.File);
+                    kind = ConfigReadKind.File;
+                    return prefetched.File;
+                }
+
+                kind = prefetched.Kind;
+                _notFiles[path] = kind;
                 return null;
             }
 
@@ -583,6 +639,58 @@ namespace CertCmdlets.Core.Apache
         }
 
         /// <summary>
+        /// Reads and parses the files a large wildcard matched (a Debian sites-enabled with thousands of sites) on all
+        /// cores before the evaluation walks them in httpd's order: the same reads, the same bounds, the same errors
+        /// (each kept and thrown when the evaluation reaches its file), in a fraction of the time. Small matches, files
+        /// already read and planned files are left to the ordinary path.
+        /// </summary>
+        private void Prefetch(Listing listing, string part)
+        {
+            var paths = new List<string>();
+            for (int i = 0; i < listing.Names.Count; i++)
+            {
+                string path = listing.Paths[i];
+                if (Fnmatch.Match(part, listing.Names[i]) && !_byPath.ContainsKey(path) && !_notFiles.ContainsKey(path)
+                    && !_plannedFiles.ContainsKey(path) && !_plannedLinks.ContainsKey(path) && !_prefetched.ContainsKey(path))
+                {
+                    paths.Add(path);
+                }
+            }
+
+            int workers = Math.Min(Environment.ProcessorCount, 4);
+            if (paths.Count < 64 || workers < 2)
+            {
+                return;
+            }
+
+            var results = new Prefetched[paths.Count];
+            System.Threading.Tasks.Parallel.For(0, workers, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            {
+                var reader = new ConfigReader();
+                var cache = new ConfigParserCache();
+                for (int i = worker; i < paths.Count; i += workers)
+                {
+                    try
+                    {
+                        ConfigRead read = reader.Read(paths[i]);
+                        results[i] = read.Kind == ConfigReadKind.File
+                            ? new Prefetched(new ConfigFile(paths[i], read.Bytes, cache, read.Stat), read.Kind, null)
+                            : new Prefetched(null, read.Kind, null);
+                    }
+                    catch (ApacheConfigException ex)
+                    {
+                        results[i] = new Prefetched(null, ConfigReadKind.Missing, ex);
+                    }
+                }
+            });
+
+            for (int i = 0; i < paths.Count; i++)
+            {
+                _prefetched[paths[i]] = results[i];
+            }
+        }
+
+        /// <summary>
         /// A folder's entries (with the editor's planned files and links), sorted as httpd sorts them, each with its full
         /// path made once; null if the folder cannot be opened. Cached for the tree's life (the lock keeps our own runs out).
         /// </summary>
@@ -593,10 +701,10 @@ namespace CertCmdlets.Core.Apache
                 return listing;
             }
 
-            List<string>? names = null;
+            List<string>? names = PosixFile.IsSupported ? PosixFile.ReadDirectory(directory) : null;
             try
             {
-                if (Directory.Exists(directory))
+                if (names is null && !PosixFile.IsSupported && Directory.Exists(directory))
                 {
                     names = new List<string>();
                     foreach (string entry in Directory.EnumerateFileSystemEntries(directory))

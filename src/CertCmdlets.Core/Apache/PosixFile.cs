@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 
@@ -217,6 +218,50 @@ namespace CertCmdlets.Core.Apache
             if (descriptor >= 0)
             {
                 CloseNative(descriptor);
+            }
+        }
+
+        /// <summary>
+        /// The entry names of a folder (without "." and ".."), read with opendir/readdir: no stat per entry, unlike
+        /// .NET's enumeration, which stats every symbolic link (5,000 in a Debian sites-enabled); null if it cannot be opened.
+        /// </summary>
+        public static List<string>? ReadDirectory(string path)
+        {
+            if (!IsSupported)
+            {
+                return null;
+            }
+
+            bool intel = RuntimeInformation.ProcessArchitecture == Architecture.X64;
+            byte[] name = NullTerminated(path);
+            IntPtr directory = IsMac ? (intel ? MacOpenDirX64(name) : MacOpenDir(name)) : OpenDir(name);
+            if (directory == IntPtr.Zero)
+            {
+                return null;
+            }
+
+            var names = new List<string>();
+            try
+            {
+                int nameOffset = IsMac ? 21 : 19;
+                while (true)
+                {
+                    IntPtr entry = IsMac ? (intel ? MacReadDirX64(directory) : MacReadDir(directory)) : ReadDir(directory);
+                    if (entry == IntPtr.Zero)
+                    {
+                        return names;
+                    }
+
+                    string? entryName = Marshal.PtrToStringAnsi(entry + nameOffset);
+                    if (entryName is not null && entryName != "." && entryName != "..")
+                    {
+                        names.Add(entryName);
+                    }
+                }
+            }
+            finally
+            {
+                CloseDir(directory);
             }
         }
 
@@ -447,6 +492,27 @@ namespace CertCmdlets.Core.Apache
 
         [DllImport("libc", EntryPoint = "fstat$INODE64", SetLastError = true)]
         private static extern int MacFStatX64(int descriptor, [Out] byte[] buffer);
+
+        [DllImport("libc", EntryPoint = "opendir", SetLastError = true)]
+        private static extern IntPtr OpenDir(byte[] path);
+
+        [DllImport("libc", EntryPoint = "readdir", SetLastError = true)]
+        private static extern IntPtr ReadDir(IntPtr directory);
+
+        [DllImport("libc", EntryPoint = "opendir", SetLastError = true)]
+        private static extern IntPtr MacOpenDir(byte[] path);
+
+        [DllImport("libc", EntryPoint = "readdir", SetLastError = true)]
+        private static extern IntPtr MacReadDir(IntPtr directory);
+
+        [DllImport("libc", EntryPoint = "opendir$INODE64", SetLastError = true)]
+        private static extern IntPtr MacOpenDirX64(byte[] path);
+
+        [DllImport("libc", EntryPoint = "readdir$INODE64", SetLastError = true)]
+        private static extern IntPtr MacReadDirX64(IntPtr directory);
+
+        [DllImport("libc", EntryPoint = "closedir", SetLastError = true)]
+        private static extern int CloseDir(IntPtr directory);
 
         [DllImport("libc", EntryPoint = "open", SetLastError = true)]
         private static extern int OpenTwo(byte[] path, int flags);

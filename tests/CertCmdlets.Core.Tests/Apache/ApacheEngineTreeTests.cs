@@ -217,6 +217,49 @@ namespace CertCmdlets.Core.Tests.Apache
             Assert.Equal(httpd, ApacheEngineKit.TreeIncludes(tree));
         }
 
+        [ApacheFact]
+        public void AWildcardOverManyFiles_IsReadAhead_WithTheSameFilesOrderAndErrorsAsOneByOne()
+        {
+            // Past 64 matches the files are read on all cores before the evaluation walks them: the result must not change.
+            string root = Path.Combine(_temp.Path, "many");
+            string sites = Path.Combine(root, "sites");
+            Directory.CreateDirectory(sites);
+            for (int i = 0; i < 150; i++)
+            {
+                File.WriteAllText(Path.Combine(sites, $"site{i:D3}.conf"), ApacheKit.Text($"<VirtualHost 127.0.0.1:18098>", $"    ServerName s{i}.example", "</VirtualHost>"));
+            }
+
+            File.CreateSymbolicLink(Path.Combine(sites, "site050-dangling.conf"), "nowhere.conf");
+            string main = Path.Combine(root, "httpd.conf");
+            File.WriteAllText(main, ApacheKit.Text(
+                $"ServerRoot \"{root}\"",
+                $"LoadModule mpm_event_module {Modules}/mod_mpm_event.so",
+                $"LoadModule authz_core_module {Modules}/mod_authz_core.so",
+                $"Mutex file:{root} default",
+                $"PidFile {root}/httpd.pid",
+                $"ErrorLog {root}/error.log",
+                "ServerName localhost",
+                "Listen 127.0.0.1:18098",
+                "IncludeOptional sites/*.conf"));
+
+            ConfigTree tree = ConfigTree.Load(main, root, new Dictionary<string, string>());
+
+            Assert.Equal(ApacheEngineKit.HttpdIncludes(root, main), ApacheEngineKit.TreeIncludes(tree));
+            Assert.Equal(150, tree.Walk().OfType<ConfigSection>().Count(s => s.Is("VirtualHost")));
+
+            // A broken file, and a FIFO after it: the error is the first one in httpd's order, as a one-by-one read gives.
+            File.WriteAllText(Path.Combine(sites, "site077.conf"), ApacheKit.Text("<VirtualHost 127.0.0.1:18098>", "    ServerName broken"));
+            File.Delete(Path.Combine(sites, "site120.conf"));
+            using (Process mkfifo = Process.Start("mkfifo", Path.Combine(sites, "site120.conf")))
+            {
+                mkfifo.WaitForExit();
+            }
+
+            ApacheConfigException error = Assert.Throws<ApacheConfigException>(() => ConfigTree.Load(main, root, new Dictionary<string, string>()));
+            Assert.Equal(Path.Combine(sites, "site077.conf"), error.Path);
+            Assert.Equal(1, error.Line);
+        }
+
         [Fact]
         public void LoadModuleWithAnEmptyFile_IsApacheConfigInvalid_NotARuntimeError()
         {
