@@ -42,8 +42,8 @@ namespace CertCmdlets.Core.Apache
             CertificateInfo certificate = CheckCertificate(options, serverName, log);
             RequireLocalAddress(options.ListenAddress);
 
-            (ApacheLayout layout, ApacheBinary? binary, ConfigTree tree) = Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, log);
-            var session = new EditSession(tree, layout);
+            using ApacheTransaction transaction = ApacheTransaction.Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, ApacheTransactionSettings.From(options), shouldProcess, log);
+            (ApacheBinary? binary, EditSession session) = (transaction.Binary, transaction.Session);
             bool fullChainSupported = binary?.Version is null || binary.Version >= s_fullChainVersion;
 
             EnsureModule(session, "ssl", log);
@@ -102,7 +102,7 @@ namespace CertCmdlets.Core.Apache
                 EnsureServerDirective(session, FindVirtualHost(session, serverName, options.Port)!, "SSLStaplingCache", "\"shmcb:logs/ssl_stapling(32768)\"");
             }
 
-            return Finish(session, binary, options.HttpdPath, serverName, options.Port, options.Reload, shouldProcess, log);
+            return transaction.Finish(serverName, options.Port, options.Reload);
         }
 
         /// <summary>Sends every plain-HTTP request for a site to HTTPS. Returns null when declined (-WhatIf).</summary>
@@ -110,8 +110,8 @@ namespace CertCmdlets.Core.Apache
         {
             string serverName = HostNames.Normalize(options.ServerName);
             RequireLocalAddress(options.ListenAddress);
-            (ApacheLayout layout, ApacheBinary? binary, ConfigTree tree) = Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, log);
-            var session = new EditSession(tree, layout);
+            using ApacheTransaction transaction = ApacheTransaction.Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, ApacheTransactionSettings.From(options), shouldProcess, log);
+            EditSession session = transaction.Session;
             EnsureModule(session, "rewrite", log);
             EnsureListen(session, options.HttpPort, options.ListenAddress, null, log);
             ConfigSection vhost = FindOrCreateVirtualHost(session, serverName, options.HttpPort, options.ListenAddress, ssl: false, log);
@@ -127,7 +127,7 @@ namespace CertCmdlets.Core.Apache
             block.Add($"RewriteRule ^ {target} {flags}");
             ApplyDirectives(session, vhost, new[] { ("RewriteEngine", "on") }, Array.Empty<string>());
             ApplyRedirect(session, serverName, options.HttpPort, block);
-            return Finish(session, binary, options.HttpdPath, serverName, options.HttpPort, options.Reload, shouldProcess, log);
+            return transaction.Finish(serverName, options.HttpPort, options.Reload);
         }
 
         private static CertificateInfo CheckCertificate(ApacheSslOptions options, string serverName, ICoreLog log)
@@ -218,96 +218,6 @@ namespace CertCmdlets.Core.Apache
             }
         }
 
-        private static (ApacheLayout Layout, ApacheBinary? Binary, ConfigTree Tree) Open(string configPath, string? serverRoot, string? httpdPath, ICoreLog log)
-        {
-            ApacheLayout layout = ApacheLayout.Detect(configPath, serverRoot);
-            ApacheBinary? binary = ApacheBinary.Find(layout, httpdPath);
-            log.Verbose($"Layout {layout.Kind}: ServerRoot '{layout.ServerRoot}', main file '{layout.MainConfig}'; httpd {(binary is null ? "not found (no configuration test)" : $"'{binary.Executable}' {binary.Version}")}.");
-            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-            {
-                variables[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
-            }
-
-            if (binary is not null)
-            {
-                foreach (KeyValuePair<string, string> variable in binary.Environment)
-                {
-                    variables[variable.Key] = variable.Value;
-                }
-            }
-
-            try
-            {
-                ConfigTree tree = ConfigTree.Load(layout.MainConfig, layout.ServerRoot, variables);
-                if (layout.TargetFile is not null)
-                {
-                    tree.Read(layout.TargetFile, new HashSet<string>(StringComparer.Ordinal));
-                }
-
-                return (layout, binary, tree);
-            }
-            catch (ApacheConfigException ex)
-            {
-                throw Errors.ApacheConfigInvalid(ex.Path, ex.Line, ex.Problem);
-            }
-        }
-
-        private static ApacheChangeResult? Finish(EditSession session, ApacheBinary? binary, string? httpdPath, string serverName, int port, bool reload, Func<string, string, bool> shouldProcess, ICoreLog log)
-        {
-            if (!session.HasChanges)
-            {
-                log.Verbose($"The configuration already serves '{serverName}' on port {port} as asked: nothing to change.");
-                return new ApacheChangeResult(serverName, port, false, Array.Empty<string>(), Array.Empty<string>(), null, string.Empty);
-            }
-
-            string diff = session.Diff();
-            string[] changed = session.ChangedPaths.ToArray();
-            if (!shouldProcess(string.Join(", ", changed), "Change the httpd configuration:" + Environment.NewLine + diff))
-            {
-                return null;
-            }
-
-            ApacheLayout layout = session.Layout;
-            if (binary is not null)
-            {
-                (bool okBefore, string before) = binary.ConfigTest(layout);
-                if (!okBefore)
-                {
-                    throw Errors.ApacheConfigAlreadyBroken(layout.MainConfig, before);
-                }
-            }
-
-            AppliedChanges applied = session.Apply(log);
-            string? test = null;
-            if (binary is not null)
-            {
-                (bool ok, string output) = binary.ConfigTest(layout);
-                test = output;
-                if (!ok)
-                {
-                    applied.Restore();
-                    throw Errors.ApacheConfigTestFailed(layout.MainConfig, output);
-                }
-
-                log.Verbose("httpd configuration test: " + output);
-                if (reload)
-                {
-                    (bool reloaded, string reloadOutput) = binary.Graceful(layout);
-                    if (!reloaded)
-                    {
-                        log.Warning("The configuration is valid, but the graceful restart failed: " + reloadOutput);
-                    }
-                }
-            }
-            else
-            {
-                log.Warning((httpdPath is null ? "No httpd program was found" : $"The httpd program '{httpdPath}' does not exist") + ", so the new configuration was not tested. Run 'apachectl configtest' before reloading.");
-            }
-
-            return new ApacheChangeResult(serverName, port, true, changed, applied.Backups.Select(b => b.Backup).ToArray(), test, diff);
-        }
-
         private static readonly Dictionary<string, string> s_moduleIdentifiers = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["ssl"] = "ssl_module",
@@ -396,7 +306,6 @@ namespace CertCmdlets.Core.Apache
                 string enabled = layout.Under("mods-enabled", module + extension);
                 if (File.Exists(available) && !File.Exists(enabled) && !session.IsLinkPlanned(enabled))
                 {
-                    Directory.CreateDirectory(layout.Under("mods-enabled"));
                     session.Link(enabled, "../mods-available/" + module + extension);
                     log.Verbose($"Enabling module {module} ({module}{extension}).");
                 }

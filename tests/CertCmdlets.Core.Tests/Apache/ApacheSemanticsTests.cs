@@ -607,7 +607,7 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         private static int CountListens(string apache2, int port) =>
-            ConfigTree.Load(Path.Combine(apache2, "apache2.conf"), apache2, new Dictionary<string, string>()).Walk().OfType<ConfigDirective>()
+            ConfigTree.Load(Path.Combine(apache2, "apache2.conf"), apache2, new Dictionary<string, string>()).AllNodes().OfType<ConfigDirective>()
                 .Count(d => d.Is("Listen") && d.Arguments.Count > 0 && d.Arguments[0].Split(':').Last() == port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         private static void AssertAllCrlf(string text)

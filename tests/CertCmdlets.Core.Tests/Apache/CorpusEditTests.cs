@@ -151,7 +151,7 @@ namespace CertCmdlets.Core.Tests.Apache
 
             ConfigTree treeAfter = Load(apache2);
             // httpd serves a name from the first VirtualHost that names it (a tree may name a site twice).
-            ConfigSection vhost = treeAfter.Walk().OfType<ConfigSection>().First(s => s.Is("VirtualHost") && s.Arguments.Any(a => a.EndsWith(":80", StringComparison.Ordinal)) && Names(s).Contains(serverName, StringComparer.OrdinalIgnoreCase));
+            ConfigSection vhost = treeAfter.AllNodes().OfType<ConfigSection>().First(s => s.Is("VirtualHost") && s.Arguments.Any(a => a.EndsWith(":80", StringComparison.Ordinal)) && Names(s).Contains(serverName, StringComparer.OrdinalIgnoreCase));
             Assert.Contains(vhost.Children.OfType<ConfigDirective>(), d => d.Is("RewriteRule") && d.Arguments.SequenceEqual(new[] { "^", "https://" + serverName + "%{REQUEST_URI}", "[R=301,L,NE]" }));
             Assert.Contains(vhost.Children.OfType<ConfigDirective>(), d => d.Is("RewriteEngine") && d.Arguments.SequenceEqual(new[] { "on" }));
 
@@ -354,11 +354,11 @@ namespace CertCmdlets.Core.Tests.Apache
             vhost.Children.OfType<ConfigDirective>().Where(d => d.Is("ServerName") || d.Is("ServerAlias")).SelectMany(d => d.Arguments);
 
         private static IEnumerable<ConfigSection> SslVirtualHosts(ConfigTree tree, string serverName) =>
-            tree.Walk().OfType<ConfigSection>().Where(s => s.Is("VirtualHost") && s.Arguments.Any(a => a.EndsWith(":443", StringComparison.Ordinal))
+            tree.AllNodes().OfType<ConfigSection>().Where(s => s.Is("VirtualHost") && s.Arguments.Any(a => a.EndsWith(":443", StringComparison.Ordinal))
                 && Names(s).Contains(serverName, StringComparer.OrdinalIgnoreCase));
 
         private static int Listens(ConfigTree tree, int port) =>
-            tree.Walk().OfType<ConfigDirective>().Count(d => d.Is("Listen") && d.Arguments.Count > 0 && d.Arguments[0].Split(':').Last() == port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            tree.AllNodes().OfType<ConfigDirective>().Count(d => d.Is("Listen") && d.Arguments.Count > 0 && d.Arguments[0].Split(':').Last() == port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         private static IEnumerable<string> SslModules(string apache2)
         {
