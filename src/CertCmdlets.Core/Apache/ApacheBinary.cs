@@ -270,6 +270,32 @@ namespace CertCmdlets.Core.Apache
                 : null;
         }
 
+        /// <summary>
+        /// The modules httpd has once its configuration is read (httpd -t -D DUMP_MODULES, what -M shows: compiled in,
+        /// loaded by LoadModule lines, or given on its command line with -C by a wrapper or service unit), or null when
+        /// httpd cannot tell (a configuration it cannot read, a runtime folder that does not exist yet). Creates nothing.
+        /// </summary>
+        public IReadOnlyCollection<string>? LoadedModules(string serverRoot, string mainConfig)
+        {
+            ProgramResult result = Run(WithDefines("-t", "-D", "DUMP_MODULES", "-d", serverRoot, "-f", mainConfig));
+            if (result.ExitCode != 0)
+            {
+                return null;
+            }
+
+            var modules = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string line in result.Output.Split('\n'))
+            {
+                string[] words = line.Trim().Split(' ');
+                if (words.Length == 2 && words[0].EndsWith("_module", StringComparison.Ordinal) && (words[1] == "(static)" || words[1] == "(shared)"))
+                {
+                    modules.Add(words[0]);
+                }
+            }
+
+            return modules;
+        }
+
         private IReadOnlyList<string> AskModules()
         {
             ProgramResult result = Run(new[] { "-l" });

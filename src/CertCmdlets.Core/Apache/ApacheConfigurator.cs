@@ -46,10 +46,10 @@ namespace CertCmdlets.Core.Apache
             ConfigTree tree = session.Tree;
             bool fullChainSupported = binary?.Version is null || binary.Version >= s_fullChainVersion;
 
-            ApacheModules.Ensure(session, "ssl", "Set-ApacheSsl needs it to serve HTTPS.", log);
+            ApacheModules.Ensure(session, binary, "ssl", "Set-ApacheSsl needs it to serve HTTPS.", log);
             if (options.Hsts)
             {
-                ApacheModules.Ensure(session, "headers", "-Hsts needs it to send Strict-Transport-Security (leave out -Hsts to configure HTTPS without the header).", log);
+                ApacheModules.Ensure(session, binary, "headers", "-Hsts needs it to send Strict-Transport-Security (leave out -Hsts to configure HTTPS without the header).", log);
             }
 
             ApacheDirectives.EnsureListen(session, options.Port, options.ListenAddress, options.Port == 443 ? null : "https", log);
@@ -77,7 +77,7 @@ namespace CertCmdlets.Core.Apache
             // mod_socache_shmcb; without it they are left out with a warning, never a failed change.
             bool stapling = CertificateFacts.HasOcspResponder(certificate);
             bool needsSessionCache = !tree.Walk().OfType<ConfigDirective>().Any(d => d.Is("SSLSessionCache"));
-            bool socache = (stapling || needsSessionCache) && ApacheModules.Ensure(session, "socache_shmcb", null, log);
+            bool socache = (stapling || needsSessionCache) && ApacheModules.Ensure(session, binary, "socache_shmcb", null, log);
             string socacheHint = ApacheModules.Hint(session.Layout, "socache_shmcb", session.Layout.Under("modules", "mod_socache_shmcb.so"));
             if (stapling && socache)
             {
@@ -122,13 +122,13 @@ namespace CertCmdlets.Core.Apache
             string serverName = HostNames.Normalize(options.ServerName);
             RequireLocalAddress(options.ListenAddress);
             using ApacheTransaction transaction = ApacheTransaction.Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, ApacheTransactionSettings.From(options), shouldProcess, log);
-            EditSession session = transaction.Session;
+            (ApacheBinary? binary, EditSession session) = (transaction.Binary, transaction.Session);
 
             // mod_rewrite when it can be had; otherwise mod_alias's RedirectMatch does the same (path, query, ACME path kept).
-            bool rewrite = ApacheModules.Ensure(session, "rewrite", null, log);
+            bool rewrite = ApacheModules.Ensure(session, binary, "rewrite", null, log);
             if (!rewrite)
             {
-                ApacheModules.Ensure(session, "alias", "Enable-HttpsRedirect needs mod_rewrite or mod_alias to redirect.", log);
+                ApacheModules.Ensure(session, binary, "alias", "Enable-HttpsRedirect needs mod_rewrite or mod_alias to redirect.", log);
                 log.Verbose("mod_rewrite is not available: the redirect uses mod_alias's RedirectMatch.");
             }
 

@@ -33,17 +33,26 @@ namespace CertCmdlets.Core.Apache
         /// <paramref name="purpose"/> is null (an optional part, which the caller leaves out with a warning); throws
         /// ApacheModuleMissing with the layout's real fix otherwise.
         /// </summary>
-        public static bool Ensure(EditSession session, string module, string? purpose, ICoreLog log)
+        public static bool Ensure(EditSession session, ApacheBinary? binary, string module, string? purpose, ICoreLog log)
         {
             if (IsPresent(session, module))
             {
                 return true;
             }
 
+            // Not compiled in (httpd -l) and no LoadModule line: httpd itself may still load it, given on its command
+            // line with -C (a wrapper, a service unit). Ask httpd what it has before adding a line it would refuse.
+            if (binary is not null && binary.LoadedModules(session.Layout.ServerRoot, session.Layout.MainConfig) is IReadOnlyCollection<string> loaded
+                && loaded.Contains(s_identifiers[module]))
+            {
+                log.Verbose($"httpd has mod_{module} although no configuration file loads it (compiled in, or given on its command line): nothing to load.");
+                return true;
+            }
+
             ApacheLayout layout = session.Layout;
-            string? missing = layout.Kind == ApacheLayoutKind.Debian
+            (string Module, string Path)? missing = layout.Kind == ApacheLayoutKind.Debian
                 ? EnableDebianModule(session, module, new HashSet<string>(StringComparer.Ordinal), log)
-                : AddLoadModule(session, module, log);
+                : AddLoadModule(session, module, log) is string path ? (module, path) : null;
             if (missing is null)
             {
                 return true;
@@ -54,7 +63,9 @@ namespace CertCmdlets.Core.Apache
                 return false;
             }
 
-            throw Errors.ApacheModuleMissing("mod_" + module, purpose + " " + Hint(layout, module, missing));
+            (string absent, string file) = missing.Value;
+            string because = absent == module ? purpose : $"mod_{module} depends on it ({purpose})";
+            throw Errors.ApacheModuleMissing("mod_" + absent, because + " " + Hint(layout, absent, file));
         }
 
         /// <summary>What to do to get a module on this layout, for messages.</summary>
@@ -77,8 +88,11 @@ namespace CertCmdlets.Core.Apache
             }
         }
 
-        /// <summary>As a2enmod does: link mods-available/NAME.load and NAME.conf into mods-enabled, dependencies first. Returns the missing .load file, or null.</summary>
-        private static string? EnableDebianModule(EditSession session, string module, HashSet<string> seen, ICoreLog log)
+        /// <summary>
+        /// As a2enmod does: link mods-available/NAME.load and NAME.conf into mods-enabled, dependencies first. Returns the
+        /// module whose .load file is missing (the module itself or a dependency) with that file, or null.
+        /// </summary>
+        private static (string Module, string Path)? EnableDebianModule(EditSession session, string module, HashSet<string> seen, ICoreLog log)
         {
             if (!seen.Add(module) || session.Tree.IsModuleLoaded(module + "_module") || session.Tree.IsModuleLoaded("mod_" + module + ".c"))
             {
@@ -89,7 +103,7 @@ namespace CertCmdlets.Core.Apache
             string load = layout.Under("mods-available", module + ".load");
             if (!File.Exists(load))
             {
-                return load;
+                return (module, load);
             }
 
             foreach (string line in File.ReadAllLines(load))
@@ -99,7 +113,7 @@ namespace CertCmdlets.Core.Apache
                 {
                     foreach (string dependency in depends.Groups[1].Value.Split(new[] { ' ', ',' }, StringSplitOptions.RemoveEmptyEntries))
                     {
-                        string? missing = EnableDebianModule(session, dependency, seen, log);
+                        (string, string)? missing = EnableDebianModule(session, dependency, seen, log);
                         if (missing is not null)
                         {
                             return missing;

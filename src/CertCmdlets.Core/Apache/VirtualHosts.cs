@@ -63,19 +63,32 @@ namespace CertCmdlets.Core.Apache
                     case Match.Wildcard:
                         throw Shadowed(serverName, port, host, "its ServerAlias covers the name, and the certificate does not cover every name that VirtualHost serves");
 
-                    case Match.Default when ServerNameOf(host) is null:
-                        // No ServerName: it answers for the main server's name and as the default host of its address
-                        // and port - the site the user means (a private build's single SSL host, for example).
-                        log.Verbose($"Updating {Describe(host)}: it has no ServerName, so it answers for every name on port {port}, '{serverName}' included.");
+                    case Match.Default when IsSoleSite(session, host, port):
+                        // No ServerName and alone on its address and port: it answers for the main server's name and
+                        // as the default host - the site the user means (a private build's single SSL host).
+                        log.Verbose($"Updating {Describe(host)}: it has no ServerName and is the only VirtualHost on port {port}, so it answers for '{serverName}'.");
                         return host;
 
                     default:
-                        // A named site answers by default; a new VirtualHost in the same set is selected by its name.
+                        // Another site, or a catch-all default: a new VirtualHost in the same set is selected by its name.
                         break;
                 }
             }
 
             return Create(session, serverName, port, listenAddress ?? addressForNew, ssl, log);
+        }
+
+        /// <summary>
+        /// A single-site server's site: the one VirtualHost of its address and port, without a ServerName, and not
+        /// declared a catch-all (_default_), as a private build's httpd.conf has it. It answers for every name there.
+        /// </summary>
+        private static bool IsSoleSite(EditSession session, ConfigSection host, int port)
+        {
+            string? address = host.Arguments.Where(a => MatchesPort(a, port)).Select(HostPart).FirstOrDefault();
+            return address is not null
+                && ServerNameOf(host) is null
+                && !host.Arguments.Any(a => a.StartsWith("_default_", StringComparison.OrdinalIgnoreCase))
+                && AllVirtualHosts(session).Count(v => v.Arguments.Any(a => MatchesPort(a, port) && HostPart(a) == address)) == 1;
         }
 
         /// <summary>The names a VirtualHost answers to: its ServerName (or the main server's) and ServerAliases.</summary>
@@ -131,30 +144,45 @@ namespace CertCmdlets.Core.Apache
             }
 
             var chosen = new List<(ConfigSection Host, Match How, string Set)>();
+            var soleSites = new HashSet<ConfigSection>();
             foreach (IGrouping<string, (ConfigSection Host, string Address)> set in sets)
             {
-                (ConfigSection Host, Match How)? inSet = Select(session.Tree, set.Select(s => s.Host).ToList(), serverName);
+                List<ConfigSection> hosts = set.Select(s => s.Host).Distinct().ToList();
+                (ConfigSection Host, Match How)? inSet = Select(session.Tree, hosts, serverName);
                 if (inSet is not null)
                 {
                     chosen.Add((inSet.Value.Host, inSet.Value.How, set.Key));
                 }
+
+                if (hosts.Count == 1 && IsSoleSite(session, hosts[0], port))
+                {
+                    soleSites.Add(hosts[0]);
+                }
             }
 
-            if (chosen.Count == 0)
+            // A name (or wildcard alias) match is the site. Without one, the sole nameless VirtualHost of its address and
+            // port is the site too; otherwise the default is another site (or a catch-all), beside which a new
+            // VirtualHost is added, selected by its name.
+            foreach (Match how in new[] { Match.Name, Match.Wildcard, Match.Default })
             {
-                return null;
+                var found = chosen.Where(c => c.How == how && (how != Match.Default || soleSites.Contains(c.Host))).ToList();
+                List<ConfigSection> hosts = found.Select(f => f.Host).Distinct().ToList();
+                if (hosts.Count > 1)
+                {
+                    throw Ambiguous(serverName, port, hosts);
+                }
+
+                if (hosts.Count == 1)
+                {
+                    addressForNew = found[0].Set == "*" ? null : found[0].Set;
+                    return (hosts[0], how);
+                }
             }
 
-            // A name match in one set is the site; several sets answering differently need -ListenAddress to choose.
-            Match strongest = chosen.Min(x => x.How);
-            var best = chosen.Where(c => c.How == strongest).ToList();
-            if (best.Count > 1 && best.Select(b => b.Host).Distinct().Count() > 1)
-            {
-                throw Ambiguous(serverName, port, best.Select(b => b.Host).Distinct().ToList());
-            }
-
-            addressForNew = best[0].Set == "*" ? null : best[0].Set;
-            return (best[0].Host, best[0].How);
+            // Only other (named) sites answer on this port: a new VirtualHost joins the wildcard set, or the only set.
+            List<string> setNames = sets.Select(s => s.Key).Distinct().ToList();
+            addressForNew = setNames.Contains("*") || setNames.Count != 1 ? null : setNames[0];
+            return chosen.Count == 0 ? null : (chosen[0].Host, Match.Default);
         }
 
         /// <summary>httpd's choice within one address set: first name match, first wildcard alias match, else the first VirtualHost.</summary>
@@ -181,19 +209,25 @@ namespace CertCmdlets.Core.Apache
 
         private static ConfigSection Create(EditSession session, string serverName, int port, string? address, bool ssl, ICoreLog log)
         {
-            // The site on another port (its HTTP VirtualHost when HTTPS is added): its content comes along.
+            // The site on another port (its HTTP VirtualHost when HTTPS is added): its content comes along. That is the
+            // VirtualHost naming it there, else the single-site server's one nameless VirtualHost on port 80.
             ConfigSection? sibling = AllVirtualHosts(session)
                 .Where(v => !v.Arguments.Any(a => MatchesPort(a, port)))
                 .FirstOrDefault(v => Names(session.Tree, v).Any(n => string.Equals(n, serverName, StringComparison.OrdinalIgnoreCase)) && ServerNameOf(v) is not null);
+            if (sibling is null && port != 80 && Serving(session, serverName, 80, address, out _) is (ConfigSection plain, Match.Default) && IsSoleSite(session, plain, 80))
+            {
+                sibling = plain;
+            }
             ConfigFile file = TargetFileFor(session, serverName, ssl, log);
             string inner = ApacheText.UsesTabs(file) ? "\t" : "    ";
             string host = address is null ? "*" : (address.Contains(":") ? "[" + address.Trim('[', ']') + "]" : address);
             var lines = new List<string> { $"<VirtualHost {host}:{port}>" };
-            if (sibling is null)
+            if (sibling is null || ServerNameOf(sibling) is null)
             {
                 lines.Add($"{inner}ServerName {serverName}");
             }
-            else
+
+            if (sibling is not null)
             {
                 lines.AddRange(CopyBody(sibling, inner));
                 log.Verbose($"The new VirtualHost takes the content of {Describe(sibling)} (its directives and access rules), without its redirect to HTTPS.");
@@ -318,10 +352,27 @@ namespace CertCmdlets.Core.Apache
             }
         }
 
+        /// <summary>
+        /// The VirtualHosts httpd reads (top level, or inside &lt;IfModule&gt;/&lt;IfDefine&gt;/&lt;IfFile&gt; sections it
+        /// takes - planned module links count), and those in files this session creates.
+        /// </summary>
         private static IEnumerable<ConfigSection> AllVirtualHosts(EditSession session) =>
-            session.Tree.Walk().OfType<ConfigSection>().Where(s => s.Is("VirtualHost") && s.Parent is null)
-                .Concat(session.NewFiles.SelectMany(f => f.AllNodes()).OfType<ConfigSection>().Where(s => s.Is("VirtualHost") && s.Parent is null))
+            session.Tree.Walk().OfType<ConfigSection>().Where(s => s.Is("VirtualHost") && OnlyInConditions(s))
+                .Concat(session.NewFiles.SelectMany(f => f.AllNodes()).OfType<ConfigSection>().Where(s => s.Is("VirtualHost") && OnlyInConditions(s)))
                 .Distinct();
+
+        private static bool OnlyInConditions(ConfigNode node)
+        {
+            for (ConfigSection? parent = node.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent.Role == ConfigNodeRole.Other)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         /// <summary>The directives httpd applies in a VirtualHost (those in sections it takes, nested ones included).</summary>
         private static IEnumerable<ConfigDirective> Directives(ConfigSection vhost)

@@ -75,7 +75,8 @@ namespace CertCmdlets.Core.Tests.Apache
             Assert.Equal("Syntax OK", result.ConfigTest);
             string[] lines = File.ReadAllLines(calls);
             Assert.Contains(lines, l => l.StartsWith("-t -d " + Apache2, StringComparison.Ordinal));
-            Assert.Equal(1, lines.Count(l => l.StartsWith("-t", StringComparison.Ordinal)));
+            // One configuration test of the candidate; the module questions (-t -D DUMP_MODULES) test nothing.
+            Assert.Equal(1, lines.Count(l => l.StartsWith("-t", StringComparison.Ordinal) && !l.Contains("DUMP_MODULES", StringComparison.Ordinal)));
             Assert.True(ApacheBinary.IsTrusted(own, out string why), why);
         }
 

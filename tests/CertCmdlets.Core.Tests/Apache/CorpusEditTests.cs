@@ -150,8 +150,11 @@ namespace CertCmdlets.Core.Tests.Apache
             AssertOnlyOwnedChanges(root, before, after, result);
 
             ConfigTree treeAfter = Load(apache2);
-            // httpd serves a name from the first VirtualHost that names it (a tree may name a site twice).
-            ConfigSection vhost = treeAfter.AllNodes().OfType<ConfigSection>().First(s => s.Is("VirtualHost") && s.Arguments.Any(a => a.EndsWith(":80", StringComparison.Ordinal)) && Names(s).Contains(serverName, StringComparer.OrdinalIgnoreCase));
+            // httpd serves a name from the first VirtualHost that names it (a tree may name a site twice); a tree whose
+            // port 80 has one VirtualHost without ServerName (the package's 000-default) serves every name from it.
+            List<ConfigSection> on80 = treeAfter.Walk().OfType<ConfigSection>().Where(s => s.Is("VirtualHost") && s.Arguments.Any(a => a.EndsWith(":80", StringComparison.Ordinal))).ToList();
+            ConfigSection vhost = on80.FirstOrDefault(s => Names(s).Contains(serverName, StringComparer.OrdinalIgnoreCase))
+                ?? Assert.Single(on80, s => !s.Children.OfType<ConfigDirective>().Any(d => d.Is("ServerName")));
             Assert.Contains(vhost.Children.OfType<ConfigDirective>(), d => d.Is("RewriteRule") && d.Arguments.SequenceEqual(new[] { "^", "https://" + serverName + "%{REQUEST_URI}", "[R=301,L,NE]" }));
             Assert.Contains(vhost.Children.OfType<ConfigDirective>(), d => d.Is("RewriteEngine") && d.Arguments.SequenceEqual(new[] { "on" }));
 
