@@ -134,7 +134,7 @@ namespace CertCmdlets.Core.Apache
 
             ApacheDirectives.EnsureListen(session, options.HttpPort, options.ListenAddress, null, log);
             ConfigSection vhost = VirtualHosts.FindOrCreate(session, serverName, options.HttpPort, options.ListenAddress, ssl: false, null, log);
-            if (rewrite)
+            if (rewrite && ApacheRedirects.ActiveChildren(vhost).Any(d => d.Is("RewriteEngine")))
             {
                 ApacheDirectives.Apply(session.Tree, vhost, new[] { ("RewriteEngine", "on") }, Array.Empty<string>());
             }

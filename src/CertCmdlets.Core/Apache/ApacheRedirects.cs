@@ -64,6 +64,12 @@ namespace CertCmdlets.Core.Apache
             var block = new List<string>();
             if (rewrite)
             {
+                // RewriteEngine goes first, beside the rules it switches on (one the host has already is set by the caller).
+                if (!ActiveChildren(vhost).Any(d => d.Is("RewriteEngine")))
+                {
+                    block.Add("RewriteEngine on");
+                }
+
                 if (!redirectAcme)
                 {
                     block.Add(AcmeCondition);
@@ -134,7 +140,8 @@ namespace CertCmdlets.Core.Apache
             return (first, directive.LastLine);
         }
 
-        private static IEnumerable<ConfigDirective> ActiveChildren(ConfigSection section)
+        /// <summary>The directives of a section httpd applies, those in its conditional sections (IfModule, IfDefine...) included.</summary>
+        internal static IEnumerable<ConfigDirective> ActiveChildren(ConfigSection section)
         {
             foreach (ConfigNode child in section.Children)
             {

@@ -63,7 +63,7 @@ namespace CertCmdlets.Core.Apache
                     case Match.Wildcard:
                         throw Shadowed(serverName, port, host, "its ServerAlias covers the name, and the certificate does not cover every name that VirtualHost serves");
 
-                    case Match.Default when IsSoleSite(session, host, port):
+                    case Match.Default when AnswersAsSoleSite(session, host, port, serverName):
                         // No ServerName and alone on its address and port: it answers for the main server's name and
                         // as the default host - the site the user means (a private build's single SSL host).
                         log.Verbose($"Updating {Describe(host)}: it has no ServerName and is the only VirtualHost on port {port}, so it answers for '{serverName}'.");
@@ -77,6 +77,16 @@ namespace CertCmdlets.Core.Apache
 
             return Create(session, serverName, port, listenAddress ?? addressForNew, ssl, log);
         }
+
+        /// <summary>
+        /// The sole site (below) is the one to change for <paramref name="serverName"/>, except a Debian package's
+        /// default host (000-default: no ServerName anywhere) for a name the main server does not have: it answers for
+        /// every other name too, which must not all start redirecting to this one; a new VirtualHost named for it is
+        /// added instead, with the default host's content.
+        /// </summary>
+        private static bool AnswersAsSoleSite(EditSession session, ConfigSection host, int port, string serverName) =>
+            IsSoleSite(session, host, port)
+            && (session.Layout.Kind != ApacheLayoutKind.Debian || string.Equals(GlobalServerName(session.Tree), serverName, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>
         /// A single-site server's site: the one VirtualHost of its address and port, without a ServerName, and not
@@ -154,7 +164,7 @@ namespace CertCmdlets.Core.Apache
                     chosen.Add((inSet.Value.Host, inSet.Value.How, set.Key));
                 }
 
-                if (hosts.Count == 1 && IsSoleSite(session, hosts[0], port))
+                if (hosts.Count == 1 && AnswersAsSoleSite(session, hosts[0], port, serverName))
                 {
                     soleSites.Add(hosts[0]);
                 }

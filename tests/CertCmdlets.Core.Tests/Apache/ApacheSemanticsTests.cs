@@ -505,6 +505,50 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         [Fact]
+        public void EnableRedirect_TheDocumentsRedirect_IsRewrittenInPlace_EngineFirst_EverythingElseByteForByte()
+        {
+            // The origin document's shape: no ServerName in the host (the global one applies), Redirect "/" to https.
+            string config = ApacheKit.SingleFile(Config, ApacheKit.Text(
+                "ServerName localhost",
+                "LoadModule rewrite_module modules/mod_rewrite.so",
+                "Listen 57772",
+                "",
+                "<VirtualHost *:57772>",
+                "    DocumentRoot \"/srv/www\"",
+                "    Redirect \"/\" \"https://localhost:57782/\"",
+                "</VirtualHost>",
+                "",
+                "<VirtualHost *:57782>",
+                "    DocumentRoot \"/srv/www\"",
+                "</VirtualHost>"));
+            var options = new ApacheRedirectOptions { ConfigPath = config, ServerName = "localhost", HttpPort = 57772, HttpsPort = 57782, HttpdPath = NoHttpd };
+
+            ApacheChangeResult first = ApacheConfigurator.EnableRedirect(options, ApacheKit.Yes, new RecordingLog())!;
+            Assert.True(first.Changed);
+            Assert.Equal(ApacheKit.Text(
+                "ServerName localhost",
+                "LoadModule rewrite_module modules/mod_rewrite.so",
+                "Listen 57772",
+                "",
+                "<VirtualHost *:57772>",
+                "    DocumentRoot \"/srv/www\"",
+                "    RewriteEngine on",
+                "    RewriteCond %{REQUEST_URI} !^/\\.well-known/acme-challenge/",
+                "    RewriteRule ^ https://localhost:57782%{REQUEST_URI} [R=301,L,NE]",
+                "</VirtualHost>",
+                "",
+                "<VirtualHost *:57782>",
+                "    DocumentRoot \"/srv/www\"",
+                "</VirtualHost>"), File.ReadAllText(config));
+            string afterFirst = File.ReadAllText(config);
+
+            ApacheChangeResult second = ApacheConfigurator.EnableRedirect(options, ApacheKit.Yes, new RecordingLog())!;
+
+            Assert.False(second.Changed, ApacheKit.Describe(second));
+            Assert.Equal(afterFirst, File.ReadAllText(config));
+        }
+
+        [Fact]
         public void EnableRedirect_RedirectAcmeChallenge_DropsTheExclusion()
         {
             string apache2 = ApacheKit.DebianTree(Path.Combine(Config, "apache2"), ApacheKit.Text("Listen 80"),
