@@ -3,8 +3,9 @@ namespace CertCmdlets
     /// <summary>What Set-ApacheSsl or Enable-HttpsRedirect did.</summary>
     public sealed class ApacheChangeResult
     {
-        internal ApacheChangeResult(string serverName, int port, bool changed, string[] filesChanged, string[] backups, string? configTest, string diff)
+        internal ApacheChangeResult(string serverName, int port, bool changed, string[] filesChanged, string[] backups, string? configTest, string diff, string? backupDirectory)
         {
+            BackupDirectory = backupDirectory;
             ServerName = serverName;
             Port = port;
             Changed = changed;
@@ -28,6 +29,9 @@ namespace CertCmdlets
 
         /// <summary>Backups of the changed files.</summary>
         public string[] Backups { get; }
+
+        /// <summary>The folder holding this change's backups (ServerRoot/.certcmdlets-backup/&lt;stamp&gt;), null when nothing changed.</summary>
+        public string? BackupDirectory { get; }
 
         /// <summary>httpd's configuration test output (null when no httpd was found).</summary>
         public string? ConfigTest { get; }

@@ -9,9 +9,16 @@ namespace CertCmdlets.Benchmarks
     /// </summary>
     public static class Program
     {
-        public static void Main(string[] args)
+        public static int Main(string[] args)
         {
+            if (args.Length > 0 && args[0] == "apache")
+            {
+                // Whole-process measurements of the Apache engine (see ApacheWholeProcess), not BenchmarkDotNet.
+                return ApacheWholeProcess.Run(args);
+            }
+
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+            return 0;
         }
     }
 }

@@ -21,6 +21,8 @@ namespace CertCmdlets.Tests
 
         private const string DebianTree = "Apache.DebianTree.ps1";
 
+        private const string OriginBuild = "Apache.OriginBuild.ps1";
+
         /// <summary>
         /// Every invocation ("Name=Value;...") and what it must show on the host (regular expressions). Keep in step
         /// with tests/Pester/Apache.Tests.ps1; <see cref="EveryApacheScenarioFileAndCaseIsInvoked"/> catches a case left out.
@@ -48,6 +50,8 @@ namespace CertCmdlets.Tests
             (PrivateInstance, "Case=ConfigTestFailedBefore", Array.Empty<string>()),
             (PrivateInstance, "Case=ConfigInvalid", Array.Empty<string>()),
             (DebianTree, "", Array.Empty<string>()),
+            (OriginBuild, "Case=ReplaceInPlace", Array.Empty<string>()),
+            (OriginBuild, "Case=RedirectKept", Array.Empty<string>()),
         };
 
         public static TheoryData<string, string> Invocations

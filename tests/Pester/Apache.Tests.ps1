@@ -26,6 +26,8 @@ BeforeDiscovery {
         @{ Title = 'A configuration httpd already rejects is not touched (ApacheConfigTestFailedBefore)'; Scenario = 'Apache.PrivateInstance.ps1'; Parameters = @{ Case = 'ConfigTestFailedBefore' } }
         @{ Title = 'An unclosed <VirtualHost> is refused with its line (ApacheConfigInvalid)'; Scenario = 'Apache.PrivateInstance.ps1'; Parameters = @{ Case = 'ConfigInvalid' } }
         @{ Title = 'A Debian tree gets sites-available/<name>-ssl.conf and relative links, and passes httpd -t'; Scenario = 'Apache.DebianTree.ps1'; Parameters = @{} }
+        @{ Title = 'The origin build (modules built in, host without ServerName): the certificate is replaced in place and served for every SNI, *.log stays denied'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'ReplaceInPlace' } }
+        @{ Title = 'The origin build: its Redirect "/" is recognised and rewritten, the ACME path stays on HTTP'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'RedirectKept' } }
     )
 }
 
@@ -44,9 +46,15 @@ Describe 'Apache httpd over HTTPS' {
         $files = @(Get-ChildItem -Path (Join-Path $PSScriptRoot '../Scenarios') -Filter 'Apache.*.ps1' | ForEach-Object Name)
         $files | Should -Not -BeNullOrEmpty
         $files | Where-Object { $_ -notin @($Invoked | ForEach-Object { $_.Scenario }) } | Should -BeNullOrEmpty -Because 'every Apache scenario file needs an It above'
-        $command = Get-Command (Join-Path $PSScriptRoot '../Scenarios/Apache.PrivateInstance.ps1')
-        $cases = $command.Parameters['Case'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | ForEach-Object ValidValues
-        $invokedCases = @($Invoked | Where-Object { $_.Scenario -eq 'Apache.PrivateInstance.ps1' } | ForEach-Object { $_.Parameters.Case })
-        $cases | Where-Object { $_ -notin $invokedCases } | Should -BeNullOrEmpty -Because 'every -Case needs an It above'
+        foreach ($file in $files) {
+            $command = Get-Command (Join-Path $PSScriptRoot '../Scenarios' $file)
+            if (-not $command.Parameters.ContainsKey('Case')) {
+                continue
+            }
+
+            $cases = $command.Parameters['Case'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | ForEach-Object ValidValues
+            $invokedCases = @($Invoked | Where-Object { $_.Scenario -eq $file } | ForEach-Object { $_.Parameters.Case })
+            $cases | Where-Object { $_ -notin $invokedCases } | Should -BeNullOrEmpty -Because "every -Case of $file needs an It above"
+        }
     }
 }

@@ -51,21 +51,6 @@ if (-not (Test-Path -LiteralPath $httpdProgram -PathType Leaf) -or -not (Test-Pa
     return New-ScenarioSkipped -Reason "Debian's apache2 is not installed; this scenario edits a copy of its $PackageTree and runs httpd -t on it (under CI=true it fails instead)."
 }
 
-function Invoke-ScenarioNative {
-    # Runs a program; returns @{ ExitCode; Output } (stdout and stderr as one string). Never throws on a non-zero exit.
-    param(
-        [Parameter(Mandatory)][string] $FilePath,
-        [string[]] $ArgumentList = @()
-    )
-
-    $ErrorActionPreference = 'Continue'
-    $PSNativeCommandUseErrorActionPreference = $false
-    $lines = & $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" }
-    $exitCode = $LASTEXITCODE
-    $global:LASTEXITCODE = 0
-    return [pscustomobject] @{ ExitCode = $exitCode; Output = (@($lines) -join "`n") }
-}
-
 function Copy-DebianTree {
     # Copies -Source to -Destination: folders and files as they are, each symbolic link as the same relative link
     # (a2enmod and a2ensite make relative ones; an absolute link would point the copy back into the real tree).

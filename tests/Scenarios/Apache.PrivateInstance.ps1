@@ -85,36 +85,6 @@ function Get-ApacheSkip {
     return New-ScenarioSkipped -Reason "Debian's apache2 is not installed ($httpdProgram); this scenario configures and starts a private instance (under CI=true it fails instead)."
 }
 
-function Get-FreeTcpPorts {
-    # Distinct free ports on 127.0.0.1: each found by binding a listener to port 0, all held until every one is known.
-    param([int] $Count = 2)
-
-    $listeners = @(1..$Count | ForEach-Object {
-            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-            $listener.Start()
-            $listener
-        })
-    try {
-        return , @($listeners | ForEach-Object { $_.LocalEndpoint.Port })
-    }
-    finally {
-        $listeners | ForEach-Object { $_.Stop() }
-    }
-}
-
-function Set-ScenarioReadable {
-    # httpd's workers run as www-data when started by root: directories 755, files 644 (never the private keys).
-    param([Parameter(Mandatory)][string] $Path)
-
-    if ($IsWindows) {
-        return
-    }
-
-    (Get-Item -LiteralPath $Path).UnixFileMode = 'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
-    Get-ChildItem -LiteralPath $Path -Recurse -Directory | ForEach-Object { $_.UnixFileMode = 'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute' }
-    Get-ChildItem -LiteralPath $Path -Recurse -File | ForEach-Object { $_.UnixFileMode = 'UserRead, UserWrite, GroupRead, OtherRead' }
-}
-
 function New-PrivateHttpd {
     <#
     .SYNOPSIS
@@ -178,59 +148,6 @@ DocumentRoot "$documentRoot"
     }
 }
 
-function Invoke-ScenarioNative {
-    <#
-    .SYNOPSIS
-        Runs a program; returns @{ ExitCode; Output } (stdout and stderr as one string). Never throws on a non-zero
-        exit. -NoInput runs it with its input at end of file (sh's </dev/null), so a program that reads standard
-        input (openssl s_client) never waits on the console of an interactive pwsh (piping into a native program is
-        not possible here: the hosted engine has no Out-String).
-    #>
-    param(
-        [Parameter(Mandatory)][string] $FilePath,
-        [string[]] $ArgumentList = @(),
-        [switch] $NoInput
-    )
-
-    $ErrorActionPreference = 'Continue'
-    $PSNativeCommandUseErrorActionPreference = $false
-    if ($NoInput) {
-        $lines = & /bin/sh -c 'exec "$@" </dev/null' sh $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" }
-    }
-    else {
-        $lines = & $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" }
-    }
-
-    $exitCode = $LASTEXITCODE
-    $global:LASTEXITCODE = 0
-    return [pscustomobject] @{ ExitCode = $exitCode; Output = (@($lines) -join "`n") }
-}
-
-function Wait-TcpPort {
-    # True once 127.0.0.1:-Port accepts a connection; false after -Seconds.
-    param([Parameter(Mandatory)][int] $Port, [int] $Seconds = 10)
-
-    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-    while ([DateTime]::UtcNow -lt $deadline) {
-        $client = [System.Net.Sockets.TcpClient]::new()
-        try {
-            if ($client.ConnectAsync('127.0.0.1', $Port).Wait(500)) {
-                return $true
-            }
-        }
-        catch {
-            # Refused: not listening yet.
-        }
-        finally {
-            $client.Dispose()
-        }
-
-        [System.Threading.Thread]::Sleep(100)
-    }
-
-    return $false
-}
-
 function Start-PrivateHttpd {
     # httpd -k start (it detaches once its configuration is read); fails with httpd's words and error log when it does not come up.
     param([Parameter(Mandatory)] $Instance)
@@ -272,41 +189,6 @@ function Get-PrivateHttpdLog {
     }
 
     return '(no error.log)'
-}
-
-function Invoke-ScenarioHttpGet {
-    # One plain HTTP/1.1 GET to 127.0.0.1 with a Host header; returns @{ Status (int); Headers (hashtable); Body }.
-    param([Parameter(Mandatory)][int] $Port, [Parameter(Mandatory)][string] $HostHeader, [Parameter(Mandatory)][string] $Path)
-
-    $client = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $Port)
-    try {
-        $client.ReceiveTimeout = 10000
-        $stream = $client.GetStream()
-        $request = [System.Text.Encoding]::ASCII.GetBytes("GET $Path HTTP/1.1`r`nHost: $HostHeader`r`nConnection: close`r`n`r`n")
-        $stream.Write($request, 0, $request.Length)
-        $text = [System.IO.StreamReader]::new($stream, [System.Text.Encoding]::ASCII).ReadToEnd()
-    }
-    finally {
-        $client.Dispose()
-    }
-
-    $split = $text.IndexOf("`r`n`r`n")
-    $head = if ($split -ge 0) { $text.Substring(0, $split) } else { $text }
-    $lines = $head -split "`r`n"
-    $headers = @{}
-    for ($i = 1; $i -lt $lines.Count; $i++) {
-        $line = $lines[$i]
-        $colon = $line.IndexOf(':')
-        if ($colon -gt 0) {
-            $headers[$line.Substring(0, $colon).Trim()] = $line.Substring($colon + 1).Trim()
-        }
-    }
-
-    return [pscustomobject] @{
-        Status  = [int] ($lines[0] -split ' ')[1]
-        Headers = $headers
-        Body    = if ($split -ge 0) { $text.Substring($split + 4) } else { '' }
-    }
 }
 
 function New-ScenarioPki {

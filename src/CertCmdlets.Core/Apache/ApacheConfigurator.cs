@@ -37,58 +37,64 @@ namespace CertCmdlets.Core.Apache
         public static ApacheChangeResult? SetSsl(ApacheSslOptions options, Func<string, string, bool> shouldProcess, ICoreLog log)
         {
             string serverName = HostNames.Normalize(options.ServerName);
-            string profile = options.TlsProfile;
-            IReadOnlyList<(string Name, string Arguments)> profileDirectives = TlsProfiles.Directives(profile);
+            IReadOnlyList<(string Name, string Arguments)> profileDirectives = TlsProfiles.Directives(options.TlsProfile);
             CertificateInfo certificate = CheckCertificate(options, serverName, log);
             RequireLocalAddress(options.ListenAddress);
 
-            (ApacheLayout layout, ApacheBinary? binary, ConfigTree tree) = Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, log);
-            var session = new EditSession(tree, layout);
+            using ApacheTransaction transaction = ApacheTransaction.Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, ApacheTransactionSettings.From(options), shouldProcess, log);
+            (ApacheBinary? binary, EditSession session) = (transaction.Binary, transaction.Session);
+            ConfigTree tree = session.Tree;
             bool fullChainSupported = binary?.Version is null || binary.Version >= s_fullChainVersion;
 
-            EnsureModule(session, "ssl", log);
+            ApacheModules.Ensure(session, binary, "ssl", "Set-ApacheSsl needs it to serve HTTPS.", log);
             if (options.Hsts)
             {
-                EnsureModule(session, "headers", log);
+                ApacheModules.Ensure(session, binary, "headers", "-Hsts needs it to send Strict-Transport-Security (leave out -Hsts to configure HTTPS without the header).", log);
             }
 
-            EnsureListen(session, options.Port, options.ListenAddress, options.Port == 443 ? null : "https", log);
-            ConfigSection vhost = FindOrCreateVirtualHost(session, serverName, options.Port, options.ListenAddress, ssl: true, log);
+            ApacheDirectives.EnsureListen(session, options.Port, options.ListenAddress, options.Port == 443 ? null : "https", log);
+            ConfigSection vhost = VirtualHosts.FindOrCreate(session, serverName, options.Port, options.ListenAddress, ssl: true, certificate, log);
 
             var wanted = new List<(string Name, string Arguments)> { ("SSLEngine", "on") };
             string? fullChain = options.FullChainFile;
-            if (fullChainSupported && fullChain is not null)
-            {
-                wanted.Add(("SSLCertificateFile", ConfigFile.Quote(fullChain)));
-            }
-            else
-            {
-                wanted.Add(("SSLCertificateFile", ConfigFile.Quote(options.CertificateFile!)));
-            }
-
-            wanted.Add(("SSLCertificateKeyFile", ConfigFile.Quote(options.KeyFile!)));
+            wanted.Add(("SSLCertificateFile", ApacheText.PathArgument(fullChainSupported && fullChain is not null ? fullChain : options.CertificateFile!)));
+            wanted.Add(("SSLCertificateKeyFile", ApacheText.PathArgument(options.KeyFile!)));
             string? chainFile = fullChainSupported && fullChain is not null ? null : options.ChainFile;
             if (chainFile is not null && fullChainSupported)
             {
-                log.Warning($"httpd {binary?.Version} takes the full chain in SSLCertificateFile; SSLCertificateChainFile is deprecated since 2.4.8. Pipe the certificate object from Export-CertPem (it carries fullchain.pem), or give the full chain file as -CertificateFile without -ChainFile.");
+                log.Warning($"httpd {binary?.Version} takes the full chain in SSLCertificateFile; SSLCertificateChainFile is deprecated since 2.4.8. Pipe the certificate object from Export-CertPem (it carries fullchain.pem), or give the full chain file as -CertificatePath without -ChainPath.");
             }
 
             if (chainFile is not null)
             {
-                wanted.Add(("SSLCertificateChainFile", ConfigFile.Quote(chainFile)));
+                wanted.Add(("SSLCertificateChainFile", ApacheText.PathArgument(chainFile)));
             }
 
             wanted.AddRange(profileDirectives);
+
+            // A session cache makes TLS sessions resume (the profile turns session tickets off): the distributions'
+            // ssl.conf sets one; a single httpd.conf gets one here. OCSP stapling needs its own cache. Both need
+            // mod_socache_shmcb; without it they are left out with a warning, never a failed change.
             bool stapling = CertificateFacts.HasOcspResponder(certificate);
-            if (stapling)
+            bool needsSessionCache = !tree.Walk().OfType<ConfigDirective>().Any(d => d.Is("SSLSessionCache"));
+            bool socache = (stapling || needsSessionCache) && ApacheModules.Ensure(session, binary, "socache_shmcb", null, log);
+            string socacheHint = ApacheModules.Hint(session.Layout, "socache_shmcb", session.Layout.Under("modules", "mod_socache_shmcb.so"));
+            if (stapling && socache)
             {
-                // The stapling cache is shmcb, which mod_socache_shmcb provides (Debian's ssl.load pulls it in; others do not).
-                EnsureModule(session, "socache_shmcb", log);
                 wanted.Add(("SSLUseStapling", "on"));
+            }
+            else if (stapling)
+            {
+                log.Warning($"OCSP stapling is not configured: it needs mod_socache_shmcb, which this httpd does not have. {socacheHint}");
             }
             else
             {
                 log.Verbose($"'{certificate.Subject}' names no OCSP responder: OCSP stapling is not configured.");
+            }
+
+            if (needsSessionCache && !socache)
+            {
+                log.Warning($"No SSLSessionCache is configured and mod_socache_shmcb is missing, so TLS sessions will not resume (httpd logs AH01873 at start). {socacheHint}");
             }
 
             if (options.Hsts)
@@ -96,13 +102,18 @@ namespace CertCmdlets.Core.Apache
                 wanted.Add(("Header", "always set Strict-Transport-Security \"max-age=63072000\""));
             }
 
-            ApplyDirectives(session, vhost, wanted, remove: chainFile is null ? new[] { "SSLCertificateChainFile" } : Array.Empty<string>());
-            if (stapling)
+            ApacheDirectives.Apply(tree, vhost, wanted, remove: chainFile is null ? new[] { "SSLCertificateChainFile" } : Array.Empty<string>());
+            if (stapling && socache && ApacheDirectives.EnsureServerDirective(tree, vhost, "SSLStaplingCache", "\"shmcb:logs/ssl_stapling(32768)\""))
             {
-                EnsureServerDirective(session, FindVirtualHost(session, serverName, options.Port)!, "SSLStaplingCache", "\"shmcb:logs/ssl_stapling(32768)\"");
+                log.Verbose("Adding SSLStaplingCache (server level).");
             }
 
-            return Finish(session, binary, options.HttpdPath, serverName, options.Port, options.Reload, shouldProcess, log);
+            if (needsSessionCache && socache && ApacheDirectives.EnsureServerDirective(tree, vhost, "SSLSessionCache", "\"shmcb:logs/ssl_scache(512000)\""))
+            {
+                log.Verbose("Adding SSLSessionCache (server level), so TLS sessions resume.");
+            }
+
+            return transaction.Finish(serverName, options.Port, options.Reload);
         }
 
         /// <summary>Sends every plain-HTTP request for a site to HTTPS. Returns null when declined (-WhatIf).</summary>
@@ -110,24 +121,26 @@ namespace CertCmdlets.Core.Apache
         {
             string serverName = HostNames.Normalize(options.ServerName);
             RequireLocalAddress(options.ListenAddress);
-            (ApacheLayout layout, ApacheBinary? binary, ConfigTree tree) = Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, log);
-            var session = new EditSession(tree, layout);
-            EnsureModule(session, "rewrite", log);
-            EnsureListen(session, options.HttpPort, options.ListenAddress, null, log);
-            ConfigSection vhost = FindOrCreateVirtualHost(session, serverName, options.HttpPort, options.ListenAddress, ssl: false, log);
+            using ApacheTransaction transaction = ApacheTransaction.Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, ApacheTransactionSettings.From(options), shouldProcess, log);
+            (ApacheBinary? binary, EditSession session) = (transaction.Binary, transaction.Session);
 
-            string target = "https://" + serverName + (options.HttpsPort == 443 ? string.Empty : ":" + options.HttpsPort) + "%{REQUEST_URI}";
-            string flags = options.Temporary ? "[R=302,L,NE]" : "[R=301,L,NE]";
-            var block = new List<string>();
-            if (!options.RedirectAcmeChallenge)
+            // mod_rewrite when it can be had; otherwise mod_alias's RedirectMatch does the same (path, query, ACME path kept).
+            bool rewrite = ApacheModules.Ensure(session, binary, "rewrite", null, log);
+            if (!rewrite)
             {
-                block.Add("RewriteCond %{REQUEST_URI} !^/\\.well-known/acme-challenge/");
+                ApacheModules.Ensure(session, binary, "alias", "Enable-HttpsRedirect needs mod_rewrite or mod_alias to redirect.", log);
+                log.Verbose("mod_rewrite is not available: the redirect uses mod_alias's RedirectMatch.");
             }
 
-            block.Add($"RewriteRule ^ {target} {flags}");
-            ApplyDirectives(session, vhost, new[] { ("RewriteEngine", "on") }, Array.Empty<string>());
-            ApplyRedirect(session, serverName, options.HttpPort, block);
-            return Finish(session, binary, options.HttpdPath, serverName, options.HttpPort, options.Reload, shouldProcess, log);
+            ApacheDirectives.EnsureListen(session, options.HttpPort, options.ListenAddress, null, log);
+            ConfigSection vhost = VirtualHosts.FindOrCreate(session, serverName, options.HttpPort, options.ListenAddress, ssl: false, null, log);
+            if (rewrite && ApacheRedirects.ActiveChildren(vhost).Any(d => d.Is("RewriteEngine")))
+            {
+                ApacheDirectives.Apply(session.Tree, vhost, new[] { ("RewriteEngine", "on") }, Array.Empty<string>());
+            }
+
+            ApacheRedirects.Apply(session, vhost, serverName, options.HttpsPort, options.Temporary, options.RedirectAcmeChallenge, rewrite, log);
+            return transaction.Finish(serverName, options.HttpPort, options.Reload);
         }
 
         private static CertificateInfo CheckCertificate(ApacheSslOptions options, string serverName, ICoreLog log)
@@ -216,521 +229,6 @@ namespace CertCmdlets.Core.Apache
                 throw new CertCmdletsException("ListenAddressNotLocal", CertErrorKind.InvalidArgument, address,
                     $"-ListenAddress {address} is not an address of this machine, so httpd could not listen on it (the configuration test would not notice). Give one of this machine's addresses, such as 127.0.0.1.");
             }
-        }
-
-        private static (ApacheLayout Layout, ApacheBinary? Binary, ConfigTree Tree) Open(string configPath, string? serverRoot, string? httpdPath, ICoreLog log)
-        {
-            ApacheLayout layout = ApacheLayout.Detect(configPath, serverRoot);
-            ApacheBinary? binary = ApacheBinary.Find(layout, httpdPath);
-            log.Verbose($"Layout {layout.Kind}: ServerRoot '{layout.ServerRoot}', main file '{layout.MainConfig}'; httpd {(binary is null ? "not found (no configuration test)" : $"'{binary.Executable}' {binary.Version}")}.");
-            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-            {
-                variables[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
-            }
-
-            if (binary is not null)
-            {
-                foreach (KeyValuePair<string, string> variable in binary.Environment)
-                {
-                    variables[variable.Key] = variable.Value;
-                }
-            }
-
-            try
-            {
-                ConfigTree tree = ConfigTree.Load(layout.MainConfig, layout.ServerRoot, variables);
-                if (layout.TargetFile is not null)
-                {
-                    tree.Read(layout.TargetFile, new HashSet<string>(StringComparer.Ordinal));
-                }
-
-                return (layout, binary, tree);
-            }
-            catch (ApacheConfigException ex)
-            {
-                throw Errors.ApacheConfigInvalid(ex.Path, ex.Line, ex.Problem);
-            }
-        }
-
-        private static ApacheChangeResult? Finish(EditSession session, ApacheBinary? binary, string? httpdPath, string serverName, int port, bool reload, Func<string, string, bool> shouldProcess, ICoreLog log)
-        {
-            if (!session.HasChanges)
-            {
-                log.Verbose($"The configuration already serves '{serverName}' on port {port} as asked: nothing to change.");
-                return new ApacheChangeResult(serverName, port, false, Array.Empty<string>(), Array.Empty<string>(), null, string.Empty);
-            }
-
-            string diff = session.Diff();
-            string[] changed = session.ChangedPaths.ToArray();
-            if (!shouldProcess(string.Join(", ", changed), "Change the httpd configuration:" + Environment.NewLine + diff))
-            {
-                return null;
-            }
-
-            ApacheLayout layout = session.Layout;
-            if (binary is not null)
-            {
-                (bool okBefore, string before) = binary.ConfigTest(layout);
-                if (!okBefore)
-                {
-                    throw Errors.ApacheConfigAlreadyBroken(layout.MainConfig, before);
-                }
-            }
-
-            AppliedChanges applied = session.Apply(log);
-            string? test = null;
-            if (binary is not null)
-            {
-                (bool ok, string output) = binary.ConfigTest(layout);
-                test = output;
-                if (!ok)
-                {
-                    applied.Restore();
-                    throw Errors.ApacheConfigTestFailed(layout.MainConfig, output);
-                }
-
-                log.Verbose("httpd configuration test: " + output);
-                if (reload)
-                {
-                    (bool reloaded, string reloadOutput) = binary.Graceful(layout);
-                    if (!reloaded)
-                    {
-                        log.Warning("The configuration is valid, but the graceful restart failed: " + reloadOutput);
-                    }
-                }
-            }
-            else
-            {
-                log.Warning((httpdPath is null ? "No httpd program was found" : $"The httpd program '{httpdPath}' does not exist") + ", so the new configuration was not tested. Run 'apachectl configtest' before reloading.");
-            }
-
-            return new ApacheChangeResult(serverName, port, true, changed, applied.Backups.Select(b => b.Backup).ToArray(), test, diff);
-        }
-
-        private static readonly Dictionary<string, string> s_moduleIdentifiers = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["ssl"] = "ssl_module",
-            ["headers"] = "headers_module",
-            ["rewrite"] = "rewrite_module",
-            ["socache_shmcb"] = "socache_shmcb_module",
-        };
-
-        private static void EnsureModule(EditSession session, string module, ICoreLog log)
-        {
-            string identifier = s_moduleIdentifiers[module];
-            if (IsModuleLoaded(session, identifier))
-            {
-                return;
-            }
-
-            ApacheLayout layout = session.Layout;
-            if (layout.Kind == ApacheLayoutKind.Debian)
-            {
-                EnableDebianModule(session, module, new HashSet<string>(StringComparer.Ordinal), log);
-                return;
-            }
-
-            ConfigDirective? last = session.Tree.Walk().OfType<ConfigDirective>().LastOrDefault(d => d.Is("LoadModule") && d.Arguments.Count == 2);
-            string fileName = "mod_" + module + ".so";
-            string relativeDirectory = last is null ? "modules" : Path.GetDirectoryName(last.Arguments[1])!.Replace('\\', '/');
-            string modulePath = string.IsNullOrEmpty(relativeDirectory) ? fileName : relativeDirectory + "/" + fileName;
-            if (!File.Exists(session.Tree.Resolve(modulePath)))
-            {
-                throw Errors.ApacheModuleMissing("mod_" + module, layout.Kind == ApacheLayoutKind.RedHat
-                    ? $"Install it (dnf install mod_{module}) and run the command again."
-                    : $"'{session.Tree.Resolve(modulePath)}' does not exist; install the module for this httpd.");
-            }
-
-            string line = $"LoadModule {identifier} {modulePath}";
-            if (layout.Kind == ApacheLayoutKind.RedHat && Directory.Exists(layout.Under("conf.modules.d")))
-            {
-                ConfigFile file = session.NewFile(layout.Under("conf.modules.d", "00-" + module + ".conf"));
-                file.Insert(file.LineCount, new[] { line });
-            }
-            else if (last is not null)
-            {
-                last.File.Insert(last.LastLine + 1, new[] { last.Indent + line });
-            }
-            else
-            {
-                session.Tree.Main.Insert(0, new[] { line });
-            }
-
-            log.Verbose($"Loading {identifier}.");
-        }
-
-        private static bool IsModuleLoaded(EditSession session, string identifier) =>
-            session.Tree.Walk().OfType<ConfigDirective>().Any(d => d.Is("LoadModule") && d.Arguments.Count >= 1 && string.Equals(d.Arguments[0], identifier, StringComparison.Ordinal));
-
-        /// <summary>As a2enmod does: link mods-available/NAME.load and NAME.conf into mods-enabled, dependencies first.</summary>
-        private static void EnableDebianModule(EditSession session, string module, HashSet<string> seen, ICoreLog log)
-        {
-            if (!seen.Add(module))
-            {
-                return;
-            }
-
-            ApacheLayout layout = session.Layout;
-            string load = layout.Under("mods-available", module + ".load");
-            if (!File.Exists(load))
-            {
-                throw Errors.ApacheModuleMissing("mod_" + module, $"'{load}' does not exist; install the package that provides it.");
-            }
-
-            foreach (string line in File.ReadAllLines(load))
-            {
-                Match depends = Regex.Match(line, @"^#\s*Depends:\s*(.*)$");
-                if (depends.Success)
-                {
-                    foreach (string dependency in depends.Groups[1].Value.Split(new[] { ' ', ',' }, StringSplitOptions.RemoveEmptyEntries))
-                    {
-                        EnableDebianModule(session, dependency, seen, log);
-                    }
-                }
-            }
-
-            foreach (string extension in new[] { ".load", ".conf" })
-            {
-                string available = layout.Under("mods-available", module + extension);
-                string enabled = layout.Under("mods-enabled", module + extension);
-                if (File.Exists(available) && !File.Exists(enabled) && !session.IsLinkPlanned(enabled))
-                {
-                    Directory.CreateDirectory(layout.Under("mods-enabled"));
-                    session.Link(enabled, "../mods-available/" + module + extension);
-                    log.Verbose($"Enabling module {module} ({module}{extension}).");
-                }
-            }
-        }
-
-        private static int? ListenPort(ConfigDirective listen)
-        {
-            if (listen.Arguments.Count == 0)
-            {
-                return null;
-            }
-
-            string address = listen.Arguments[0];
-            int colon = address.LastIndexOf(':');
-            string port = colon >= 0 && !address.EndsWith("]", StringComparison.Ordinal) ? address.Substring(colon + 1) : address;
-            return int.TryParse(port, out int value) ? value : null;
-        }
-
-        /// <summary>One Listen per port: "Listen 443", "Listen 0.0.0.0:443" and "Listen 443 https" are the same port.</summary>
-        private static void EnsureListen(EditSession session, int port, string? address, string? protocol, ICoreLog log)
-        {
-            List<ConfigDirective> listens = session.Tree.Walk().OfType<ConfigDirective>().Where(d => d.Is("Listen")).ToList();
-            if (listens.Any(l => ListenPort(l) == port))
-            {
-                return;
-            }
-
-            string host = address is null ? string.Empty : (address.Contains(":") ? "[" + address.Trim('[', ']') + "]:" : address + ":");
-            string line = $"Listen {host}{port}{(protocol is null ? string.Empty : " " + protocol)}";
-            ApacheLayout layout = session.Layout;
-            ConfigFile? ports = layout.Kind == ApacheLayoutKind.Debian ? session.Tree.Find(layout.Under("ports.conf")) : null;
-            if (ports is not null && protocol is not null)
-            {
-                ConfigSection? sslBlock = ports.AllNodes().OfType<ConfigSection>().FirstOrDefault(s => s.Is("IfModule") && s.Arguments.Count == 1 && (s.Arguments[0] == "ssl_module" || s.Arguments[0] == "mod_ssl.c"));
-                if (sslBlock is not null)
-                {
-                    ports.Insert(sslBlock.CloseLine, new[] { ChildIndent(ports, sslBlock) + line });
-                    log.Verbose($"Adding '{line}' to '{ports.Path}'.");
-                    return;
-                }
-            }
-
-            ConfigDirective? lastListen = listens.LastOrDefault(l => ports is null || l.File == ports);
-            if (lastListen is not null && lastListen.Parent is null)
-            {
-                lastListen.File.Insert(lastListen.LastLine + 1, new[] { lastListen.Indent + line });
-            }
-            else
-            {
-                ConfigFile file = ports ?? session.Tree.Main;
-                file.Insert(file.LineCount, new[] { line });
-            }
-
-            log.Verbose($"Adding '{line}'.");
-        }
-
-        private static ConfigSection? FindVirtualHost(EditSession session, string serverName, int port)
-        {
-            // Every file read or created, not only what httpd includes today: a site file this session creates in
-            // sites-available is included only once its link in sites-enabled exists.
-            foreach (ConfigSection vhost in session.Tree.Walk().Concat(session.Tree.Files.SelectMany(f => f.AllNodes())).OfType<ConfigSection>().Where(s => s.Is("VirtualHost")))
-            {
-                if (!vhost.Arguments.Any(a => AddressPort(a) == port))
-                {
-                    continue;
-                }
-
-                if (Names(vhost).Any(n => string.Equals(n, serverName, StringComparison.OrdinalIgnoreCase)))
-                {
-                    return vhost;
-                }
-            }
-
-            return null;
-        }
-
-        private static IEnumerable<string> Names(ConfigSection vhost) =>
-            vhost.Children.OfType<ConfigDirective>().Where(d => d.Is("ServerName") || d.Is("ServerAlias")).SelectMany(d => d.Arguments)
-                .Select(n => Regex.Replace(n, @"^[a-z]+://", string.Empty).Split(':')[0].TrimEnd('.'));
-
-        private static int? AddressPort(string address)
-        {
-            int colon = address.LastIndexOf(':');
-            if (colon < 0 || address.EndsWith("]", StringComparison.Ordinal))
-            {
-                return null;
-            }
-
-            return int.TryParse(address.Substring(colon + 1), out int port) ? port : null;
-        }
-
-        private static ConfigSection FindOrCreateVirtualHost(EditSession session, string serverName, int port, string? address, bool ssl, ICoreLog log)
-        {
-            ConfigSection? existing = FindVirtualHost(session, serverName, port);
-            if (existing is not null)
-            {
-                log.Verbose($"Updating <VirtualHost {string.Join(" ", existing.Arguments)}> for '{serverName}' in '{existing.File.Path}', line {existing.FirstLine + 1}.");
-                return existing;
-            }
-
-            // Copy what the site already says on another port (its content), so HTTPS serves the same site.
-            ConfigSection? sibling = session.Tree.Walk().OfType<ConfigSection>()
-                .FirstOrDefault(s => s.Is("VirtualHost") && Names(s).Any(n => string.Equals(n, serverName, StringComparison.OrdinalIgnoreCase)));
-            ApacheLayout layout = session.Layout;
-            ConfigFile file = TargetFileFor(session, serverName, ssl, log);
-            string inner = UsesTabs(file) ? "\t" : "    ";
-            var lines = new List<string>();
-            string host = address is null ? "*" : (address.Contains(":") ? "[" + address.Trim('[', ']') + "]" : address);
-            lines.Add($"<VirtualHost {host}:{port}>");
-            lines.Add($"{inner}ServerName {serverName}");
-            if (sibling is not null)
-            {
-                foreach (ConfigDirective directive in sibling.Children.OfType<ConfigDirective>().Where(d => d.Is("ServerAlias") || d.Is("DocumentRoot") || d.Is("ServerAdmin")))
-                {
-                    lines.Add(inner + directive.Name + " " + string.Join(" ", directive.Arguments.Select(ConfigFile.Quote)));
-                }
-            }
-
-            lines.Add("</VirtualHost>");
-
-            if (file.LineCount > 0 && file.LineContent(file.LineCount - 1).Trim().Length > 0)
-            {
-                lines.Insert(0, string.Empty);
-            }
-
-            file.Insert(file.LineCount, lines);
-            log.Verbose($"Adding <VirtualHost {host}:{port}> for '{serverName}' to '{file.Path}'.");
-            return FindVirtualHost(session, serverName, port)
-                ?? file.AllNodes().OfType<ConfigSection>().Last(s => s.Is("VirtualHost"));
-        }
-
-        /// <summary>Where a new VirtualHost goes: the site file named, a new site file (Debian, RHEL), or the main file.</summary>
-        private static ConfigFile TargetFileFor(EditSession session, string serverName, bool ssl, ICoreLog log)
-        {
-            ApacheLayout layout = session.Layout;
-            string fileName = serverName.Replace("*", "wildcard") + (ssl ? "-ssl.conf" : ".conf");
-            if (layout.TargetFile is not null)
-            {
-                ConfigFile target = session.Tree.Find(layout.TargetFile)!;
-                EnableDebianSite(session, target.Path, log);
-                return target;
-            }
-
-            if (layout.Kind == ApacheLayoutKind.Debian)
-            {
-                ConfigFile site = session.NewFile(layout.Under("sites-available", fileName));
-                EnableDebianSite(session, site.Path, log);
-                return site;
-            }
-
-            if (layout.Kind == ApacheLayoutKind.RedHat && Directory.Exists(layout.Under("conf.d")))
-            {
-                return session.NewFile(layout.Under("conf.d", fileName));
-            }
-
-            return session.Tree.Main;
-        }
-
-        private static bool UsesTabs(ConfigFile file)
-        {
-            int tabs = 0;
-            int spaces = 0;
-            for (int i = 0; i < file.LineCount && i < 500; i++)
-            {
-                string line = file.LineContent(i);
-                if (line.StartsWith("\t", StringComparison.Ordinal))
-                {
-                    tabs++;
-                }
-                else if (line.StartsWith("  ", StringComparison.Ordinal))
-                {
-                    spaces++;
-                }
-            }
-
-            return tabs > spaces;
-        }
-
-        /// <summary>As a2ensite does: a relative link in sites-enabled to a file in sites-available.</summary>
-        private static void EnableDebianSite(EditSession session, string path, ICoreLog log)
-        {
-            ApacheLayout layout = session.Layout;
-            if (layout.Kind != ApacheLayoutKind.Debian || !string.Equals(Path.GetDirectoryName(path), layout.Under("sites-available"), StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            string enabled = layout.Under("sites-enabled", Path.GetFileName(path));
-            bool alreadyIncluded = session.Tree.Files.Any(f => f.Path == enabled) || File.Exists(enabled);
-            if (!alreadyIncluded && !session.IsLinkPlanned(enabled))
-            {
-                session.Link(enabled, "../sites-available/" + Path.GetFileName(path));
-                log.Verbose($"Enabling site {Path.GetFileName(path)}.");
-            }
-        }
-
-        /// <summary>
-        /// Sets each directive in the VirtualHost: a different value is replaced in place (indentation and name case
-        /// kept), a missing one added before the closing tag, a stale one removed. All edits are planned on one parse
-        /// and applied from the bottom up, so the file is parsed again only once.
-        /// </summary>
-        private static void ApplyDirectives(EditSession session, ConfigSection vhost, IEnumerable<(string Name, string Arguments)> wanted, IEnumerable<string> remove)
-        {
-            string serverName = Names(vhost).FirstOrDefault() ?? string.Empty;
-            int port = vhost.Arguments.Select(AddressPort).FirstOrDefault(p => p is not null) ?? 0;
-            ConfigSection current = FindVirtualHost(session, serverName, port) ?? vhost;
-            List<ConfigDirective> children = current.Children.OfType<ConfigDirective>().ToList();
-            var replacements = new List<(int First, int Last, string[] Lines)>();
-            var additions = new List<string>();
-            string indent = ChildIndent(current.File, current);
-            foreach ((string name, string arguments) in wanted)
-            {
-                ConfigDirective? existing = children.FirstOrDefault(d => d.Is(name) && SameKey(name, d.Arguments, arguments));
-                if (existing is null)
-                {
-                    additions.Add(indent + name + " " + arguments);
-                }
-                else if (string.Join(" ", existing.Arguments) != string.Join(" ", ConfigFile.SplitArguments(arguments)))
-                {
-                    replacements.Add((existing.FirstLine, existing.LastLine, new[] { existing.Indent + existing.Name + " " + arguments }));
-                }
-            }
-
-            foreach (string name in remove)
-            {
-                ConfigDirective? stale = children.FirstOrDefault(d => d.Is(name));
-                if (stale is not null)
-                {
-                    replacements.Add((stale.FirstLine, stale.LastLine, Array.Empty<string>()));
-                }
-            }
-
-            // The additions go before the closing tag, below every replaced line: insert them first, then replace
-            // from the bottom up, so no planned line number moves before it is used.
-            if (additions.Count > 0)
-            {
-                current.File.Insert(current.CloseLine, additions);
-            }
-
-            foreach ((int first, int last, string[] lines) in replacements.OrderByDescending(r => r.First))
-            {
-                current.File.Replace(first, last, lines);
-            }
-        }
-
-        /// <summary>Directives that may appear several times are told apart by their first words.</summary>
-        private static bool SameKey(string name, IReadOnlyList<string> existing, string wanted)
-        {
-            List<string> words = ConfigFile.SplitArguments(wanted);
-            if (string.Equals(name, "SSLOpenSSLConfCmd", StringComparison.OrdinalIgnoreCase))
-            {
-                return existing.Count > 0 && words.Count > 0 && string.Equals(existing[0], words[0], StringComparison.OrdinalIgnoreCase);
-            }
-
-            if (string.Equals(name, "Header", StringComparison.OrdinalIgnoreCase))
-            {
-                return existing.Any(a => string.Equals(a, "Strict-Transport-Security", StringComparison.OrdinalIgnoreCase));
-            }
-
-            return true;
-        }
-
-        private static void ApplyRedirect(EditSession session, string serverName, int port, List<string> block)
-        {
-            ConfigSection vhost = FindVirtualHost(session, serverName, port)!;
-            List<ConfigDirective> directives = vhost.Children.OfType<ConfigDirective>().ToList();
-            int ruleIndex = directives.FindIndex(d => IsOwnRedirect(d, serverName));
-            string indent = ChildIndent(vhost.File, vhost);
-            if (ruleIndex < 0)
-            {
-                vhost.File.Insert(vhost.CloseLine, block.Select(l => indent + l));
-                return;
-            }
-
-            ConfigDirective rule = directives[ruleIndex];
-            int first = rule.FirstLine;
-            if (ruleIndex > 0 && directives[ruleIndex - 1].Is("RewriteCond") && directives[ruleIndex - 1].Arguments.Any(a => a.Contains("acme-challenge")))
-            {
-                first = directives[ruleIndex - 1].FirstLine;
-            }
-
-            var current = new List<string>();
-            for (int i = first; i <= rule.LastLine; i++)
-            {
-                current.Add(vhost.File.LineContent(i).Trim());
-            }
-
-            if (!current.SequenceEqual(block))
-            {
-                vhost.File.Replace(first, rule.LastLine, block.Select(l => rule.Indent + l));
-            }
-        }
-
-        /// <summary>
-        /// The site-wide redirect this editor writes (pattern "^", target this site over https with the request's
-        /// path), as opposed to a site's own rewrite rules, which are never touched.
-        /// </summary>
-        private static bool IsOwnRedirect(ConfigDirective directive, string serverName)
-        {
-            if (!directive.Is("RewriteRule") || directive.Arguments.Count < 2)
-            {
-                return false;
-            }
-
-            string pattern = directive.Arguments[0];
-            string target = directive.Arguments[1];
-            bool wholeSite = pattern == "^" || pattern == "^(.*)$" || pattern == "^/(.*)$" || pattern == "(.*)";
-            bool thisSite = target.StartsWith("https://" + serverName, StringComparison.OrdinalIgnoreCase)
-                || target.StartsWith("https://%{SERVER_NAME}", StringComparison.OrdinalIgnoreCase)
-                || target.StartsWith("https://%{HTTP_HOST}", StringComparison.OrdinalIgnoreCase);
-            return wholeSite && thisSite;
-        }
-
-        /// <summary>A server-level directive (outside any VirtualHost), added just before the VirtualHost when missing everywhere.</summary>
-        private static void EnsureServerDirective(EditSession session, ConfigSection vhost, string name, string arguments)
-        {
-            if (session.Tree.Walk().OfType<ConfigDirective>().Any(d => d.Is(name)))
-            {
-                return;
-            }
-
-            vhost.File.Insert(vhost.FirstLine, new[] { vhost.Indent + name + " " + arguments });
-        }
-
-        private static string ChildIndent(ConfigFile file, ConfigSection section)
-        {
-            ConfigNode? child = section.Children.FirstOrDefault();
-            if (child is not null)
-            {
-                return child.Indent;
-            }
-
-            return section.Indent + (UsesTabs(file) ? "\t" : "    ");
         }
     }
 }

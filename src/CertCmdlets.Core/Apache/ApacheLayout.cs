@@ -12,8 +12,15 @@ namespace CertCmdlets.Core.Apache
         /// <summary>RHEL/Fedora: /etc/httpd with conf/httpd.conf, conf.d/, conf.modules.d/.</summary>
         RedHat,
 
-        /// <summary>Windows and private builds: one httpd.conf with LoadModule lines.</summary>
+        /// <summary>One httpd.conf given by itself, with LoadModule lines (no layout around it).</summary>
         SingleFile,
+
+        /// <summary>
+        /// httpd built from source (./configure --prefix) or a Windows build (Apache Lounge, C:\Apache24): one
+        /// &lt;prefix&gt;/conf/httpd.conf, bin/httpd (httpd.exe), modules/, and no conf.d or conf.modules.d. Its modules
+        /// may be compiled in (--enable-mods-static) rather than loaded.
+        /// </summary>
+        PrivateBuild,
     }
 
     /// <summary>Where things are in one httpd installation, found from the path the user gave.</summary>
@@ -38,6 +45,9 @@ namespace CertCmdlets.Core.Apache
 
         public string Under(params string[] parts) => Path.Combine(ServerRoot, Path.Combine(parts));
 
+        /// <summary>True for a Windows build (Apache Lounge and others): bin\httpd.exe beside conf\.</summary>
+        public bool IsWindowsBuild => File.Exists(Under("bin", "httpd.exe"));
+
         public static ApacheLayout Detect(string configPath, string? serverRoot)
         {
             string full = Path.GetFullPath(configPath);
@@ -50,7 +60,7 @@ namespace CertCmdlets.Core.Apache
 
                 if (File.Exists(Path.Combine(full, "conf", "httpd.conf")))
                 {
-                    return new ApacheLayout(ApacheLayoutKind.RedHat, serverRoot ?? full, Path.Combine(full, "conf", "httpd.conf"), null);
+                    return new ApacheLayout(PrefixKind(full), serverRoot ?? full, Path.Combine(full, "conf", "httpd.conf"), null);
                 }
 
                 if (File.Exists(Path.Combine(full, "httpd.conf")))
@@ -79,17 +89,34 @@ namespace CertCmdlets.Core.Apache
                 return new ApacheLayout(ApacheLayoutKind.Debian, serverRoot ?? parent, Path.Combine(parent, "apache2.conf"), full);
             }
 
-            if (parent is not null && directoryName == "conf" && Directory.Exists(Path.Combine(parent, "conf.d")) && Path.GetFileName(full) == "httpd.conf")
+            if (parent is not null && string.Equals(directoryName, "conf", StringComparison.OrdinalIgnoreCase) && string.Equals(Path.GetFileName(full), "httpd.conf", StringComparison.OrdinalIgnoreCase))
             {
-                return new ApacheLayout(ApacheLayoutKind.RedHat, serverRoot ?? parent, full, null);
+                return new ApacheLayout(PrefixKind(parent), serverRoot ?? parent, full, null);
             }
 
             if (parent is not null && File.Exists(Path.Combine(parent, "conf", "httpd.conf")))
             {
-                return new ApacheLayout(ApacheLayoutKind.RedHat, serverRoot ?? parent, Path.Combine(parent, "conf", "httpd.conf"), full);
+                // A file under a prefix or /etc/httpd (conf.d/site.conf, conf/extra/httpd-ssl.conf): the main file is conf/httpd.conf.
+                return new ApacheLayout(PrefixKind(parent), serverRoot ?? parent, Path.Combine(parent, "conf", "httpd.conf"), full);
+            }
+
+            string? grandparent = parent is null ? null : Path.GetDirectoryName(parent);
+            if (grandparent is not null && string.Equals(Path.GetFileName(parent), "conf", StringComparison.OrdinalIgnoreCase) && File.Exists(Path.Combine(grandparent, "conf", "httpd.conf")))
+            {
+                // conf/extra/httpd-ssl.conf of a private build.
+                return new ApacheLayout(PrefixKind(grandparent), serverRoot ?? grandparent, Path.Combine(grandparent, "conf", "httpd.conf"), full);
             }
 
             return new ApacheLayout(ApacheLayoutKind.SingleFile, serverRoot ?? directory, full, null);
         }
+
+        /// <summary>
+        /// &lt;root&gt;/conf/httpd.conf is Red Hat's layout when conf.d or conf.modules.d is beside conf/ (the packages make
+        /// both), and a private build's otherwise (bin/httpd, modules/, one main file).
+        /// </summary>
+        private static ApacheLayoutKind PrefixKind(string root) =>
+            Directory.Exists(Path.Combine(root, "conf.d")) || Directory.Exists(Path.Combine(root, "conf.modules.d"))
+                ? ApacheLayoutKind.RedHat
+                : ApacheLayoutKind.PrivateBuild;
     }
 }

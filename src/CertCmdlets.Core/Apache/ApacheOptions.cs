@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Security;
 
 namespace CertCmdlets.Core.Apache
@@ -55,6 +57,18 @@ namespace CertCmdlets.Core.Apache
 
         /// <summary>The httpd program, when not found by itself.</summary>
         public string? HttpdPath { get; set; }
+
+        /// <summary>How long to wait for another change to the same ServerRoot to finish (default 30 s).</summary>
+        public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>How long one run of httpd (-t, -v, -l, -k graceful) may take before it is stopped (default 60 s).</summary>
+        public TimeSpan ProgramTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>httpd -D names (&lt;IfDefine&gt;) the server runs with, beyond APACHE_ARGUMENTS in Debian's envvars.</summary>
+        public IList<string> Defines { get; } = new List<string>();
+
+        /// <summary>Test hook: called with the name of each step of the transaction.</summary>
+        internal Action<string>? StepHook { get; set; }
     }
 
     /// <summary>What Enable-HttpsRedirect configures.</summary>
@@ -89,5 +103,17 @@ namespace CertCmdlets.Core.Apache
 
         /// <summary>The httpd program, when not found by itself.</summary>
         public string? HttpdPath { get; set; }
+
+        /// <summary>How long to wait for another change to the same ServerRoot to finish (default 30 s).</summary>
+        public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>How long one run of httpd (-t, -v, -l, -k graceful) may take before it is stopped (default 60 s).</summary>
+        public TimeSpan ProgramTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>httpd -D names (&lt;IfDefine&gt;) the server runs with, beyond APACHE_ARGUMENTS in Debian's envvars.</summary>
+        public IList<string> Defines { get; } = new List<string>();
+
+        /// <summary>Test hook: called with the name of each step of the transaction.</summary>
+        internal Action<string>? StepHook { get; set; }
     }
 }

@@ -1,80 +1,104 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 
 namespace CertCmdlets.Core.Apache
 {
     /// <summary>
-    /// A unified-style diff for -WhatIf. The editor changes a few places in a file, so the diff shows each
-    /// changed region with two lines of context, found by trimming common lines from both ends of each gap.
+    /// A unified-style diff for -WhatIf and the result object. The file's line table already says which lines are
+    /// original (and which original line each one is) and which the editor wrote, so the changed regions are read off
+    /// it in one pass, without comparing texts; only the lines an edit replaced with equal text are trimmed away.
+    /// Each region shows two lines of context before it.
     /// </summary>
     internal static class LineDiff
     {
-        public static string Unified(string before, string after, string path)
+        public static string Unified(ConfigFile file)
         {
-            string[] a = Lines(before);
-            string[] b = Lines(after);
             var builder = new StringBuilder();
-            builder.Append("--- ").Append(path).Append('\n').Append("+++ ").Append(path).Append('\n');
-
-            int i = 0;
+            builder.Append("--- ").Append(file.Path).Append('\n').Append("+++ ").Append(file.Path).Append('\n');
+            int originals = file.IsNew ? 0 : file.OriginalLineCount;
+            int lines = file.LineCount;
+            int o = 0;
             int j = 0;
-            while (i < a.Length || j < b.Length)
+            while (j < lines || o < originals)
             {
-                if (i < a.Length && j < b.Length && a[i] == b[j])
+                if (j < lines && file.OriginOf(j, out bool same) == o && same && o < originals)
                 {
-                    i++;
+                    o++;
                     j++;
                     continue;
                 }
 
-                // Find the next point where the files agree again: the smallest (di + dj) with a[i+di] == b[j+dj]
-                // followed by an equal line (a cheap resynchronisation, good for the editor's local changes).
-                int resyncA = a.Length;
-                int resyncB = b.Length;
-                for (int distance = 1; distance <= (a.Length - i) + (b.Length - j); distance++)
+                // A changed region: new lines up to the next original line that kept its place and its end.
+                int k = j;
+                int resume = originals;
+                while (k < lines)
                 {
-                    bool found = false;
-                    for (int di = 0; di <= distance; di++)
+                    int origin = file.OriginOf(k, out bool sameEnd);
+                    if (origin >= o && sameEnd && !file.IsNew)
                     {
-                        int dj = distance - di;
-                        int x = i + di;
-                        int y = j + dj;
-                        if (x < a.Length && y < b.Length && a[x] == b[y] && (x + 1 >= a.Length || y + 1 >= b.Length || a[x + 1] == b[y + 1]))
-                        {
-                            resyncA = x;
-                            resyncB = y;
-                            found = true;
-                            break;
-                        }
-                    }
-
-                    if (found || distance > 400)
-                    {
+                        resume = origin;
                         break;
                     }
+
+                    k++;
                 }
 
-                builder.Append("@@ -").Append(i + 1).Append(" +").Append(j + 1).Append(" @@\n");
-                for (int c = Math.Max(0, i - 2); c < i; c++)
+                var removed = new List<string>();
+                for (int r = o; r < resume; r++)
                 {
-                    builder.Append(' ').Append(a[c]).Append('\n');
+                    removed.Add(file.OriginalLine(r));
                 }
 
-                for (; i < resyncA; i++)
+                var added = new List<string>();
+                for (int a = j; a < k; a++)
                 {
-                    builder.Append('-').Append(a[i]).Append('\n');
+                    added.Add(file.LineContent(a));
                 }
 
-                for (; j < resyncB; j++)
+                int prefix = 0;
+                while (prefix < removed.Count && prefix < added.Count && removed[prefix] == added[prefix])
                 {
-                    builder.Append('+').Append(b[j]).Append('\n');
+                    prefix++;
                 }
+
+                int suffix = 0;
+                while (suffix < removed.Count - prefix && suffix < added.Count - prefix && removed[removed.Count - 1 - suffix] == added[added.Count - 1 - suffix])
+                {
+                    suffix++;
+                }
+
+                if (removed.Count - prefix - suffix > 0 || added.Count - prefix - suffix > 0)
+                {
+                    int from = o + prefix;
+                    builder.Append("@@ -").Append(from + 1).Append(" +").Append(j + prefix + 1).Append(" @@\n");
+                    for (int c = Math.Max(0, from - 2); c < from; c++)
+                    {
+                        builder.Append(' ').Append(file.OriginalLine(c)).Append('\n');
+                    }
+
+                    for (int r = prefix; r < removed.Count - suffix; r++)
+                    {
+                        builder.Append('-').Append(removed[r]).Append('\n');
+                    }
+
+                    for (int a = prefix; a < added.Count - suffix; a++)
+                    {
+                        builder.Append('+').Append(added[a]).Append('\n');
+                    }
+                }
+
+                if (k == j && resume == o)
+                {
+                    // Nothing consumed (cannot happen with a consistent table); stop rather than loop.
+                    break;
+                }
+
+                o = resume;
+                j = k;
             }
 
             return builder.ToString();
         }
-
-        private static string[] Lines(string text) =>
-            text.Length == 0 ? Array.Empty<string>() : text.Replace("\r\n", "\n").TrimEnd('\n').Split('\n');
     }
 }

@@ -256,11 +256,13 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         [Fact]
-        public void DanglingLinkInSitesEnabled_IsApacheConfigInvalid_AsHttpdCannotOpenItEither()
+        public void DanglingLinkInSitesEnabled_UnderInclude_IsApacheConfigInvalid_AsHttpdCannotOpenItEither()
         {
-            // A site removed from sites-available without a2dissite leaves its link dangling; httpd's
-            // "IncludeOptional sites-enabled/*.conf" then fails to open it, and so must the editor, naming the link.
+            // A site removed from sites-available without a2dissite leaves its link dangling. Under "Include
+            // sites-enabled/*.conf" httpd fails to open it ("Could not open configuration file"), and so must the
+            // editor, naming the link.
             SmallSite();
+            File.WriteAllText(Path.Combine(Apache2, "apache2.conf"), File.ReadAllText(Path.Combine(Apache2, "apache2.conf")).Replace("IncludeOptional sites-enabled/*.conf", "Include sites-enabled/*.conf", StringComparison.Ordinal));
             string dangling = Path.Combine(Apache2, "sites-enabled", "old.conf");
             File.CreateSymbolicLink(dangling, "../sites-available/old.conf");
             CertificateInfo certificate = ApacheKit.Certificate(Certificates, "www.example.com");
@@ -270,6 +272,20 @@ namespace CertCmdlets.Core.Tests.Apache
 
             Assert.Equal(dangling, error.Target);
             Assert.Empty(before.Differences(TreeSnapshot.Take(Conf)));
+        }
+
+        [Fact]
+        public void DanglingLinkInSitesEnabled_UnderIncludeOptional_IsSkipped_AsHttpdSkipsIt()
+        {
+            // httpd 2.4 (ap_dir_nofnmatch): IncludeOptional skips a match it cannot stat, so "apache2 -t" passes with a
+            // dangling link in sites-enabled (checked against Debian's apache2 2.4.71). The editor reads what httpd reads.
+            SmallSite();
+            File.CreateSymbolicLink(Path.Combine(Apache2, "sites-enabled", "old.conf"), "../sites-available/old.conf");
+
+            ApacheChangeResult result = SetSsl("www.example.com");
+
+            Assert.True(result.Changed);
+            Assert.DoesNotContain(result.FilesChanged, f => f.EndsWith("old.conf", StringComparison.Ordinal));
         }
 
         [Fact]

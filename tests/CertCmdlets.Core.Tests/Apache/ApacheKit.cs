@@ -195,6 +195,13 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         /// <summary>A one-file configuration (SingleFile layout) with a modules/ directory holding the module files its LoadModule lines name.</summary>
+        /// <summary>
+        /// mod_ssl with its session cache, as a configured single-file httpd has them (Set-ApacheSsl adds the cache and
+        /// its module where they are missing): three lines for a test that is about something else.
+        /// </summary>
+        public const string SslWithSessionCache =
+            "LoadModule ssl_module modules/mod_ssl.so\nLoadModule socache_shmcb_module modules/mod_socache_shmcb.so\nSSLSessionCache \"shmcb:logs/ssl_scache(512000)\"";
+
         public static string SingleFile(string root, string text, string fileName = "httpd.conf")
         {
             Directory.CreateDirectory(root);

@@ -33,7 +33,7 @@ namespace CertCmdlets.Core.Tests.Apache
         public void ExistingSslVirtualHost_CertificateIsReplacedInPlace_IndentationAndNameCaseKept()
         {
             string main = ApacheKit.SingleFile(Config, ApacheKit.Text(
-                "LoadModule ssl_module modules/mod_ssl.so",
+                ApacheKit.SslWithSessionCache,
                 "Listen 443",
                 "<VirtualHost *:443>",
                 "  ServerName shop.example.com",
@@ -49,10 +49,10 @@ namespace CertCmdlets.Core.Tests.Apache
 
             Assert.Equal(new[] { main }, result.FilesChanged);
             List<string> lines = File.ReadAllLines(main).ToList();
-            Assert.Equal("  sslcertificatefile " + certificate.FullChainPath, lines[5]);
-            Assert.Equal("  SSLCertificateKeyFile " + certificate.KeyPath, lines[6]);
-            Assert.Equal(before.Split('\n').Take(5), lines.Take(5));
-            Assert.Equal("  CustomLog /var/log/apache2/shop.log combined", lines[7]);
+            Assert.Equal("  sslcertificatefile " + certificate.FullChainPath, lines[7]);
+            Assert.Equal("  SSLCertificateKeyFile " + certificate.KeyPath, lines[8]);
+            Assert.Equal(before.Split('\n').Take(7), lines.Take(7));
+            Assert.Equal("  CustomLog /var/log/apache2/shop.log combined", lines[9]);
             ApacheKit.OnlyOwnedLinesRemoved(main, before, File.ReadAllText(main));
             ConfigSection vhost = ApacheKit.VirtualHost(main, "shop.example.com", 443);
             Assert.Equal(new[] { "on" }, ApacheKit.Single(vhost, "SSLEngine"));
@@ -63,7 +63,7 @@ namespace CertCmdlets.Core.Tests.Apache
         public void VirtualHostOnlyOnPort80_GetsANewSslVirtualHostCopyingItsContent()
         {
             string main = ApacheKit.SingleFile(Config, ApacheKit.Text(
-                "LoadModule ssl_module modules/mod_ssl.so",
+                ApacheKit.SslWithSessionCache,
                 "Listen 80",
                 "<VirtualHost *:80>",
                 "    ServerName www.example.com",
@@ -78,13 +78,14 @@ namespace CertCmdlets.Core.Tests.Apache
             SetSsl(ApacheKit.SslOptions(Config, "www.example.com", certificate, NoHttpd));
 
             ApacheKit.OnlyOwnedLinesRemoved(main, before, File.ReadAllText(main));
-            Assert.Equal(before.Split('\n')[2..9], File.ReadAllLines(main).Skip(3).Take(7));
+            Assert.Equal(before.Split('\n')[4..11], File.ReadAllLines(main).Skip(5).Take(7));
             ConfigSection vhost = ApacheKit.VirtualHost(main, "www.example.com", 443);
             Assert.Equal(new[] { "*:443" }, vhost.Arguments);
             Assert.Equal(new[] { "example.com", "static.example.com" }, ApacheKit.Single(vhost, "ServerAlias"));
             Assert.Equal(new[] { "/srv/example site" }, ApacheKit.Single(vhost, "DocumentRoot"));
             Assert.Equal(new[] { "webmaster@example.com" }, ApacheKit.Single(vhost, "ServerAdmin"));
-            Assert.DoesNotContain(vhost.Children.OfType<ConfigDirective>(), d => d.Is("ErrorLog"));
+            // The whole site comes along (its logs and access rules too), so HTTPS serves what HTTP served.
+            Assert.Equal(new[] { "/var/log/apache2/example.log" }, ApacheKit.Single(vhost, "ErrorLog"));
             AssertDirectiveOrder(vhost, "Intermediate");
         }
 
@@ -108,7 +109,7 @@ namespace CertCmdlets.Core.Tests.Apache
         public void TwoVirtualHostsInOneFile_OnlyTheNamedOneChanges()
         {
             string main = ApacheKit.SingleFile(Config, ApacheKit.Text(
-                "LoadModule ssl_module modules/mod_ssl.so",
+                ApacheKit.SslWithSessionCache,
                 "Listen 443",
                 "<VirtualHost *:443>",
                 "    ServerName a.example.com",
@@ -128,9 +129,9 @@ namespace CertCmdlets.Core.Tests.Apache
             SetSsl(ApacheKit.SslOptions(Config, "b.example.com", certificate, NoHttpd));
 
             List<string> after = File.ReadAllLines(main).ToList();
-            Assert.Equal(before.Take(8), after.Take(8));
+            Assert.Equal(before.Take(10), after.Take(10));
             ConfigSection b = ApacheKit.VirtualHost(main, "b.example.com", 443);
-            Assert.Equal(8, b.FirstLine);
+            Assert.Equal(10, b.FirstLine);
             Assert.Equal(new[] { certificate.FullChainPath! }, ApacheKit.Single(b, "SSLCertificateFile"));
             Assert.Equal(new[] { certificate.KeyPath! }, ApacheKit.Single(b, "SSLCertificateKeyFile"));
             ConfigSection a = ApacheKit.VirtualHost(main, "a.example.com", 443);
@@ -146,7 +147,7 @@ namespace CertCmdlets.Core.Tests.Apache
             Directory.CreateDirectory(Config);
             string site = Path.Combine(Config, "two-blocks.conf");
             File.Copy(corpus, site);
-            ApacheKit.SingleFile(Config, ApacheKit.Text("LoadModule ssl_module modules/mod_ssl.so", "Listen 443", "Include two-blocks.conf"));
+            ApacheKit.SingleFile(Config, ApacheKit.Text(ApacheKit.SslWithSessionCache, "Listen 443", "Include two-blocks.conf"));
             string before = File.ReadAllText(site);
             string serverName = ApacheKit.VirtualHost(site, "shop.two-blocks.example", 443).Children.OfType<ConfigDirective>().First(d => d.Is("ServerName")).Arguments[0];
             CertificateInfo certificate = ApacheKit.Certificate(Certificates, serverName);
@@ -381,6 +382,8 @@ namespace CertCmdlets.Core.Tests.Apache
             string main = ApacheKit.SingleFile(Config, ApacheKit.Text(
                 "LoadModule ssl_module modules/mod_ssl.so",
                 "LoadModule rewrite_module modules/mod_rewrite.so",
+                "LoadModule socache_shmcb_module modules/mod_socache_shmcb.so",
+                "SSLSessionCache \"shmcb:logs/ssl_scache(512000)\"",
                 "Listen 80",
                 "<VirtualHost *:80>", "    ServerName www.example.com", "</VirtualHost>"));
             CertificateInfo certificate = ApacheKit.Certificate(Certificates, "www.example.com");
@@ -390,7 +393,7 @@ namespace CertCmdlets.Core.Tests.Apache
             SetSsl(options);
 
             List<string> lines = File.ReadAllLines(main).ToList();
-            Assert.Equal("LoadModule headers_module modules/mod_headers.so", lines[2]);
+            Assert.Equal("LoadModule headers_module modules/mod_headers.so", lines[3]);
             ConfigSection vhost = ApacheKit.VirtualHost(main, "www.example.com", 443);
             Assert.Equal(new[] { "always", "set", "Strict-Transport-Security", "max-age=63072000" }, ApacheKit.Single(vhost, "Header"));
 
@@ -502,6 +505,50 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         [Fact]
+        public void EnableRedirect_TheDocumentsRedirect_IsRewrittenInPlace_EngineFirst_EverythingElseByteForByte()
+        {
+            // The origin document's shape: no ServerName in the host (the global one applies), Redirect "/" to https.
+            string config = ApacheKit.SingleFile(Config, ApacheKit.Text(
+                "ServerName localhost",
+                "LoadModule rewrite_module modules/mod_rewrite.so",
+                "Listen 57772",
+                "",
+                "<VirtualHost *:57772>",
+                "    DocumentRoot \"/srv/www\"",
+                "    Redirect \"/\" \"https://localhost:57782/\"",
+                "</VirtualHost>",
+                "",
+                "<VirtualHost *:57782>",
+                "    DocumentRoot \"/srv/www\"",
+                "</VirtualHost>"));
+            var options = new ApacheRedirectOptions { ConfigPath = config, ServerName = "localhost", HttpPort = 57772, HttpsPort = 57782, HttpdPath = NoHttpd };
+
+            ApacheChangeResult first = ApacheConfigurator.EnableRedirect(options, ApacheKit.Yes, new RecordingLog())!;
+            Assert.True(first.Changed);
+            Assert.Equal(ApacheKit.Text(
+                "ServerName localhost",
+                "LoadModule rewrite_module modules/mod_rewrite.so",
+                "Listen 57772",
+                "",
+                "<VirtualHost *:57772>",
+                "    DocumentRoot \"/srv/www\"",
+                "    RewriteEngine on",
+                "    RewriteCond %{REQUEST_URI} !^/\\.well-known/acme-challenge/",
+                "    RewriteRule ^ https://localhost:57782%{REQUEST_URI} [R=301,L,NE]",
+                "</VirtualHost>",
+                "",
+                "<VirtualHost *:57782>",
+                "    DocumentRoot \"/srv/www\"",
+                "</VirtualHost>"), File.ReadAllText(config));
+            string afterFirst = File.ReadAllText(config);
+
+            ApacheChangeResult second = ApacheConfigurator.EnableRedirect(options, ApacheKit.Yes, new RecordingLog())!;
+
+            Assert.False(second.Changed, ApacheKit.Describe(second));
+            Assert.Equal(afterFirst, File.ReadAllText(config));
+        }
+
+        [Fact]
         public void EnableRedirect_RedirectAcmeChallenge_DropsTheExclusion()
         {
             string apache2 = ApacheKit.DebianTree(Path.Combine(Config, "apache2"), ApacheKit.Text("Listen 80"),
@@ -607,7 +654,7 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         private static int CountListens(string apache2, int port) =>
-            ConfigTree.Load(Path.Combine(apache2, "apache2.conf"), apache2, new Dictionary<string, string>()).Walk().OfType<ConfigDirective>()
+            ConfigTree.Load(Path.Combine(apache2, "apache2.conf"), apache2, new Dictionary<string, string>()).AllNodes().OfType<ConfigDirective>()
                 .Count(d => d.Is("Listen") && d.Arguments.Count > 0 && d.Arguments[0].Split(':').Last() == port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         private static void AssertAllCrlf(string text)

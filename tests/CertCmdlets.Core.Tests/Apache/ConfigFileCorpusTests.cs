@@ -216,11 +216,12 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         [Fact]
-        public void Gentoo_IncludeOfAFileOnlyARealGentooHas_IsReportedWithFileAndLine()
+        public void Gentoo_IncludeOfAFileOnlyARealGentooHas_IsReadOnlyWhenHttpdWouldReadIt()
         {
             // vhosts.d/00_default_ssl_vhost.conf includes /etc/apache2/vhosts.d/default_vhost.include (absolute), inside
-            // <IfDefine SSL>. The editor reads conditional sections as if true, so a copy of the tree cannot be read:
-            // it must say which file and line.
+            // <IfDefine SSL><IfDefine SSL_DEFAULT_VHOST><IfModule ssl_module>. httpd skips that Include unless it runs
+            // with -D SSL -D SSL_DEFAULT_VHOST (Gentoo's APACHE2_OPTS), and so does the tree: without them the copy
+            // loads; with them the missing file is reported with file and line.
             string root = ApacheCorpus.CopyTree("gentoo", Path.Combine(_temp.Path, "gentoo"));
             string apache2 = Path.Combine(root, "apache2");
             string main = Path.Combine(apache2, "httpd.conf");
@@ -229,12 +230,17 @@ namespace CertCmdlets.Core.Tests.Apache
             int includeLine = File.ReadAllLines(sslVhost).ToList().FindIndex(l => l.Contains("Include " + ApacheLayouts.GentooDefaultVhostInclude, StringComparison.Ordinal)) + 1;
             Assert.True(includeLine > 0);
 
+            ConfigTree plain = ConfigTree.Load(main, apache2, new Dictionary<string, string>());
+            ConfigDirective skipped = plain.AllNodes().OfType<ConfigDirective>().Single(d => d.Is("Include") && d.File.Path == sslVhost);
+            Assert.False(skipped.IsActive);
+            Assert.DoesNotContain(plain.Walk(), n => n == skipped);
+
             if (File.Exists(ApacheLayouts.GentooDefaultVhostInclude))
             {
                 return; // A real Gentoo machine: the include exists.
             }
 
-            ApacheConfigException error = Assert.Throws<ApacheConfigException>(() => ConfigTree.Load(main, apache2, new Dictionary<string, string>()));
+            ApacheConfigException error = Assert.Throws<ApacheConfigException>(() => ConfigTree.Load(main, apache2, new Dictionary<string, string>(), new[] { "SSL", "SSL_DEFAULT_VHOST" }, null));
 
             Assert.Equal(sslVhost, error.Path);
             Assert.Equal(includeLine, error.Line);

@@ -150,8 +150,11 @@ namespace CertCmdlets.Core.Tests.Apache
             AssertOnlyOwnedChanges(root, before, after, result);
 
             ConfigTree treeAfter = Load(apache2);
-            // httpd serves a name from the first VirtualHost that names it (a tree may name a site twice).
-            ConfigSection vhost = treeAfter.Walk().OfType<ConfigSection>().First(s => s.Is("VirtualHost") && s.Arguments.Any(a => a.EndsWith(":80", StringComparison.Ordinal)) && Names(s).Contains(serverName, StringComparer.OrdinalIgnoreCase));
+            // httpd serves a name from the first VirtualHost that names it (a tree may name a site twice); a tree whose
+            // port 80 has one VirtualHost without ServerName (the package's 000-default) serves every name from it.
+            List<ConfigSection> on80 = treeAfter.Walk().OfType<ConfigSection>().Where(s => s.Is("VirtualHost") && s.Arguments.Any(a => a.EndsWith(":80", StringComparison.Ordinal))).ToList();
+            ConfigSection vhost = on80.FirstOrDefault(s => Names(s).Contains(serverName, StringComparer.OrdinalIgnoreCase))
+                ?? Assert.Single(on80, s => !s.Children.OfType<ConfigDirective>().Any(d => d.Is("ServerName")));
             Assert.Contains(vhost.Children.OfType<ConfigDirective>(), d => d.Is("RewriteRule") && d.Arguments.SequenceEqual(new[] { "^", "https://" + serverName + "%{REQUEST_URI}", "[R=301,L,NE]" }));
             Assert.Contains(vhost.Children.OfType<ConfigDirective>(), d => d.Is("RewriteEngine") && d.Arguments.SequenceEqual(new[] { "on" }));
 
@@ -354,11 +357,11 @@ namespace CertCmdlets.Core.Tests.Apache
             vhost.Children.OfType<ConfigDirective>().Where(d => d.Is("ServerName") || d.Is("ServerAlias")).SelectMany(d => d.Arguments);
 
         private static IEnumerable<ConfigSection> SslVirtualHosts(ConfigTree tree, string serverName) =>
-            tree.Walk().OfType<ConfigSection>().Where(s => s.Is("VirtualHost") && s.Arguments.Any(a => a.EndsWith(":443", StringComparison.Ordinal))
+            tree.AllNodes().OfType<ConfigSection>().Where(s => s.Is("VirtualHost") && s.Arguments.Any(a => a.EndsWith(":443", StringComparison.Ordinal))
                 && Names(s).Contains(serverName, StringComparer.OrdinalIgnoreCase));
 
         private static int Listens(ConfigTree tree, int port) =>
-            tree.Walk().OfType<ConfigDirective>().Count(d => d.Is("Listen") && d.Arguments.Count > 0 && d.Arguments[0].Split(':').Last() == port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            tree.AllNodes().OfType<ConfigDirective>().Count(d => d.Is("Listen") && d.Arguments.Count > 0 && d.Arguments[0].Split(':').Last() == port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         private static IEnumerable<string> SslModules(string apache2)
         {
