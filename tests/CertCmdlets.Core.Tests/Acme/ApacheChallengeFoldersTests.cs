@@ -24,6 +24,7 @@ namespace CertCmdlets.Core.Tests.Acme
         {
             string config = Write(
                 "ServerRoot \"" + _root.Path + "\"\n" +
+                "LoadModule alias_module modules/mod_alias.so\n" +
                 "DocumentRoot \"" + _root.Path + "/main\"\n" +
                 "<VirtualHost *:8080>\n\tServerName a.example\n\tDocumentRoot htdocs/a\n</VirtualHost>\n" +
                 "<VirtualHost 127.0.0.1:8080>\n\tServerName http://b.example:8080\n\tServerAlias *.wild.example\n\tDocumentRoot /srv/b\n" +
@@ -38,7 +39,17 @@ namespace CertCmdlets.Core.Tests.Acme
             Assert.Equal("/srv/acme", folders["b.example"]);
             Assert.Equal("/srv/acme", folders["x.wild.example"]);
             Assert.Equal(Path.Combine(_root.Path + "/main", ".well-known", "acme-challenge"), folders["c.example"]);
-            Assert.Contains(log.VerboseMessages, m => m.Contains("line 3", StringComparison.Ordinal) && m.Contains("a.example", StringComparison.Ordinal));
+            Assert.Contains(log.VerboseMessages, m => m.Contains("line 4", StringComparison.Ordinal) && m.Contains("a.example", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void AnAliasInsideIfModuleOfAModuleNotLoaded_IsIgnored_AsHttpdIgnoresIt()
+        {
+            string config = Write(
+                "<VirtualHost *:80>\n\tServerName b.example\n\tDocumentRoot /srv/b\n" +
+                "\t<IfModule alias_module>\n\t\tAlias /.well-known/acme-challenge/ \"/srv/acme/\"\n\t</IfModule>\n</VirtualHost>\n");
+
+            Assert.Equal("/srv/b/.well-known/acme-challenge", ApacheChallengeFolders.Find(config, _root.Path, 80, new[] { "b.example" }, new RecordingLog())["b.example"]);
         }
 
         [Fact]
