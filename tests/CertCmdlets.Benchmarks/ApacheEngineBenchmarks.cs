@@ -17,7 +17,7 @@ namespace CertCmdlets.Benchmarks
     /// (<see cref="ApacheBenchConfig"/>). -WhatIf plans, diffs and stops; the real edit also stages, runs the one
     /// configuration test and writes (each iteration starts from the original files). Baseline: apache2 -t, so the
     /// Ratio column is the multiple of httpd's own parse. The configurations are made once per machine under
-    /// /tmp/certcmdlets-bench-data (delete the folder to make new ones).
+    /// /tmp/certcmdlets-bench-data/apache-engine-v2-* (delete them to make new ones).
     /// </summary>
     [Config(typeof(EngineConfig))]
     [MemoryDiagnoser]
@@ -37,7 +37,19 @@ namespace CertCmdlets.Benchmarks
         [GlobalSetup]
         public void Setup()
         {
-            string folder = SharedData.Folder($"apache-engine-v1-{Layout}-{Hosts}", root => ApacheBenchConfig.Create(Path.Combine(root, "config"), Layout, Hosts));
+            // Made in place (not built elsewhere and moved, as SharedData does: the configuration holds absolute paths).
+            string folder = Path.Combine(SharedData.Root, $"apache-engine-v2-{Layout}-{Hosts}");
+            if (!File.Exists(Path.Combine(folder, ".complete")))
+            {
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+
+                ApacheBenchConfig.Create(Path.Combine(folder, "config"), Layout, Hosts).Restore();
+                File.WriteAllText(Path.Combine(folder, ".complete"), DateTime.UtcNow.ToString("O"));
+            }
+
             _config = ApacheBenchConfig.Open(Path.Combine(folder, "config"));
             _config.Restore();
             ApacheChangeResult result = Edit()!;
