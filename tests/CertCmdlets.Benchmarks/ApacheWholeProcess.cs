@@ -14,6 +14,7 @@ namespace CertCmdlets.Benchmarks
     /// dotnet CertCmdlets.Benchmarks.dll apache generate DIR single|debian HOSTS   # makes DIR and DIR/configtest.sh
     /// dotnet CertCmdlets.Benchmarks.dll apache restore DIR                        # undoes an edit (hyperfine --prepare)
     /// dotnet CertCmdlets.Benchmarks.dll apache edit DIR [--whatif]                # one Set-ApacheSsl, then exits
+    /// dotnet CertCmdlets.Benchmarks.dll apache steps DIR [RUNS]                   # milliseconds at each transaction step
     /// </code>
     /// </summary>
     internal static class ApacheWholeProcess
@@ -24,7 +25,7 @@ namespace CertCmdlets.Benchmarks
         {
             if (args.Length < 3)
             {
-                Console.Error.WriteLine("usage: apache generate DIR single|debian HOSTS | apache restore DIR | apache edit DIR [--whatif]");
+                Console.Error.WriteLine("usage: apache generate DIR single|debian HOSTS | apache restore DIR | apache edit DIR [--whatif] | apache steps DIR [RUNS]");
                 return 2;
             }
 
@@ -65,6 +66,32 @@ namespace CertCmdlets.Benchmarks
                     Console.WriteLine(result is null
                         ? $"-WhatIf: declined after {clock.ElapsedMilliseconds} ms"
                         : $"Changed={result.Changed} in {clock.ElapsedMilliseconds} ms; {result.ConfigTest?.Trim()}");
+                    return 0;
+                }
+
+                case "steps":
+                {
+                    // Where a real edit's time goes: the transaction's steps with the milliseconds since the start,
+                    // for N runs in this process (the first pays JIT and httpd -v/-l; the configuration is put back
+                    // between runs).
+                    ApacheBenchConfig config = ApacheBenchConfig.Open(directory);
+                    int runs = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3;
+                    for (int run = 0; run < runs; run++)
+                    {
+                        config.Restore();
+                        ApacheSslOptions options = config.Options(Httpd);
+                        var clock = Stopwatch.StartNew();
+                        var steps = new StringBuilder();
+                        options.StepHook = step => steps.Append(' ').Append(step).Append('=').Append(clock.ElapsedMilliseconds);
+                        ApacheChangeResult? result = ApacheConfigurator.SetSsl(options, (_, _) =>
+                        {
+                            steps.Append(" asked=").Append(clock.ElapsedMilliseconds);
+                            return true;
+                        }, NullCoreLog.Instance);
+                        Console.WriteLine($"run {run + 1}: Changed={result?.Changed} total={clock.ElapsedMilliseconds} ms;{steps}");
+                    }
+
+                    config.Restore();
                     return 0;
                 }
 

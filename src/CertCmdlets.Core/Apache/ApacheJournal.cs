@@ -110,7 +110,8 @@ namespace CertCmdlets.Core.Apache
                 File.Delete(temporary);
             }
 
-            ApacheTransaction.WriteNewFile(temporary, Encoding.UTF8.GetBytes(text.ToString()), Convert.ToInt32("600", 8));
+            // Only the switch to "committing" must survive a power cut before the renames; "prepared" is thrown away anyway.
+            ApacheTransaction.WriteNewFile(temporary, Encoding.UTF8.GetBytes(text.ToString()), Convert.ToInt32("600", 8), durable: state == "committing");
             if (UnixFiles.IsUnix)
             {
                 UnixFiles.RenameReplace(temporary, JournalPath);

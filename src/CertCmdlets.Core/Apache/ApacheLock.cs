@@ -38,6 +38,11 @@ namespace CertCmdlets.Core.Apache
         public static ApacheLock Acquire(string serverRoot, TimeSpan timeout, ICoreLog log)
         {
             string root = Path.GetFullPath(serverRoot);
+            if (!Directory.Exists(root))
+            {
+                throw Errors.FileNotFound(root);
+            }
+
             var clock = Stopwatch.StartNew();
             if (PosixFile.IsSupported)
             {
@@ -162,13 +167,17 @@ namespace CertCmdlets.Core.Apache
                     var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                     return new ApacheLock(path) { _stream = stream };
                 }
-                catch (IOException) when (clock.Elapsed < timeout)
+                catch (IOException ex) when (ex is not DirectoryNotFoundException && clock.Elapsed < timeout)
                 {
                     Thread.Sleep(50);
                 }
-                catch (IOException)
+                catch (IOException ex) when (ex is not DirectoryNotFoundException)
                 {
                     throw Errors.ApacheConfigLocked(path, null, clock.Elapsed);
+                }
+                catch (DirectoryNotFoundException ex)
+                {
+                    throw Errors.ApacheWriteFailed(path, ex);
                 }
                 catch (UnauthorizedAccessException ex)
                 {

@@ -183,11 +183,11 @@ namespace CertCmdlets.Core.Apache
         }
 
         /// <summary>Writes <paramref name="bytes"/> to a new file created with <paramref name="mode"/> from its first instant.</summary>
-        internal static void WriteNewFile(string path, byte[] bytes, int mode)
+        internal static void WriteNewFile(string path, byte[] bytes, int mode, bool durable = false)
         {
             using FileStream stream = CreateNewFile(path, mode);
             stream.Write(bytes, 0, bytes.Length);
-            stream.Flush(true);
+            stream.Flush(durable);
         }
 
         internal static FileStream CreateNewFile(string path, int mode)

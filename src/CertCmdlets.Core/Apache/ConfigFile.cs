@@ -519,7 +519,8 @@ namespace CertCmdlets.Core.Apache
             var added = newLines as IList<string> ?? new List<string>(newLines);
             if (first < 0 || count < 0 || first + count > LineCount)
             {
-                throw new InvalidOperationException($"An edit of lines {first + 1}-{first + count} is outside '{Path}' ({LineCount} lines).");
+                // A caller's mistake, not the user's: still an error record with the file, never a runtime exception.
+                throw Errors.ApacheConfigInvalid(Path, Math.Max(first, 0) + 1, $"the editor asked to change lines {first + 1}-{first + count}, outside the file's {LineCount} lines (a bug in this module; nothing was written).");
             }
 
             if (count == 0 && added.Count == 0)

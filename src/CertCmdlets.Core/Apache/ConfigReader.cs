@@ -31,9 +31,10 @@ namespace CertCmdlets.Core.Apache
     /// <summary>
     /// Reads configuration files the way httpd opens them (ap_pcfg_openfile): regular files only, /dev/null as empty,
     /// everything else (FIFOs, devices, sockets) refused with the path named, and never more than
-    /// <see cref="MaximumFileSize"/> bytes - the cap is enforced while reading, not trusted from the file's length. On
-    /// Linux and macOS the file is opened without blocking and checked with fstat on the open descriptor, so a FIFO
-    /// swapped in after a check cannot make the read hang. One buffer is reused for every file of a tree.
+    /// <see cref="MaximumFileSize"/> bytes. On Linux and macOS the file is opened without blocking and checked with
+    /// fstat on the open descriptor (so a FIFO swapped in after a check cannot make the read hang, and a device's length
+    /// of 0 is never trusted: it is refused for what it is), then read into an array of exactly the size fstat gave -
+    /// never more, even if the file grows meanwhile. Elsewhere (Windows) the cap is counted while reading.
     /// </summary>
     internal sealed class ConfigReader
     {

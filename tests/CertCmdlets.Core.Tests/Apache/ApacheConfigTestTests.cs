@@ -155,6 +155,56 @@ namespace CertCmdlets.Core.Tests.Apache
         }
 
         [ApacheFact]
+        public void RealHttpd_RunsOneTestPerChange_OfTheCandidate_TheLiveOneOnlyWhenItFails_AndIsAskedItsVersionOnce()
+        {
+            // The real apache2 behind a wrapper that records each call. Two changes that pass: one "-t" each, of the
+            // candidate (never the live main file, which only changes after the test). One change httpd rejects: the
+            // candidate and then the live configuration, to tell "broken by this change" from "already broken". Over
+            // all three runs in this process, "-v" and "-l" are asked once: the answers are kept per program file.
+            string calls = Path.Combine(_temp.Path, "httpd-calls");
+            string wrapper = ApacheEngineKit.Script(Path.Combine(_temp.Path, "bin", "apache2"), $"echo \"$@\" >> '{calls}'\nexec {ApacheHttpd.Executable} \"$@\"");
+            string apache2 = ApacheKit.DebianInstance(Path.Combine(_temp.Path, "ok"), "debian/minimal");
+            string main = Path.Combine(apache2, "apache2.conf");
+            const string serverName = "www.example.test";
+            CertificateInfo certificate = ApacheKit.Certificate(Certificates, serverName);
+            ApacheSslOptions ssl = SslOptions(apache2, serverName, certificate);
+            ssl.HttpdPath = wrapper;
+            ApacheRedirectOptions redirect = RedirectOptions(apache2, serverName);
+            redirect.HttpdPath = wrapper;
+
+            Assert.True(ApacheConfigurator.SetSsl(ssl, ApacheKit.Yes, new RecordingLog())!.Changed);
+            Assert.True(ApacheConfigurator.EnableRedirect(redirect, ApacheKit.Yes, new RecordingLog())!.Changed);
+
+            List<string[]> tests = ConfigTests(calls);
+            Assert.Equal(2, tests.Count);
+            Assert.All(tests, t => Assert.Contains(Path.DirectorySeparatorChar + ApacheEngineKit.TransactionPrefix, MainFileOf(t), StringComparison.Ordinal));
+            ApacheTestRun after = ApacheHttpd.ConfigTest(apache2, main);
+            Assert.True(after.Ok, after.ToString());
+            string[] asked = File.ReadAllLines(calls);
+            Assert.Single(asked, a => a == "-l");
+            Assert.True(asked.Count(a => a == "-v") <= 1, "httpd -v ran more than once: " + string.Join(" | ", asked));
+
+            // As in ChangeThatHttpdRejects_IsRolledBackByteForByte: loading mod_ssl wakes a site whose certificate file is missing.
+            string rejecting = SitesInstance();
+            TreeSnapshot before = TreeSnapshot.Take(rejecting);
+            CertificateInfo shop = ApacheKit.Certificate(Path.Combine(Certificates, "shop"), "shop.sites.test", "www.shop.sites.test");
+            ApacheSslOptions rejected = SslOptions(rejecting, "shop.sites.test", shop);
+            rejected.HttpdPath = wrapper;
+            File.Delete(calls);
+
+            CoreAssert.Throws("ApacheConfigTestFailed", () => ApacheConfigurator.SetSsl(rejected, ApacheKit.Yes, new RecordingLog()));
+
+            tests = ConfigTests(calls);
+            Assert.Equal(2, tests.Count);
+            Assert.Contains(Path.DirectorySeparatorChar + ApacheEngineKit.TransactionPrefix, MainFileOf(tests[0]), StringComparison.Ordinal);
+            Assert.Equal(Path.Combine(rejecting, "apache2.conf"), MainFileOf(tests[1]));
+            Assert.Empty(before.Differences(TreeSnapshot.Take(rejecting)));
+            asked = File.ReadAllLines(calls);
+            Assert.DoesNotContain("-v", asked);
+            Assert.DoesNotContain("-l", asked);
+        }
+
+        [ApacheFact]
         public void SingleFile_LoadsModSslFromTheSameDirectory_AndPassesTheConfigurationTest()
         {
             string root = Path.Combine(_temp.Path, "single");
@@ -358,6 +408,12 @@ namespace CertCmdlets.Core.Tests.Apache
 
         /// <summary>debian/sites as a private instance (its tree enables mod_macro and mod_rewrite, which apache2 ships).</summary>
         private string SitesInstance() => ApacheKit.DebianInstance(_temp.Path, "debian/sites");
+
+        /// <summary>The recorded httpd calls that were configuration tests ("-t", not the module questions "-t -D DUMP_MODULES"), each as its arguments.</summary>
+        private static List<string[]> ConfigTests(string calls) =>
+            File.ReadAllLines(calls).Select(l => l.Split(' ')).Where(a => a.Contains("-t") && !a.Contains("DUMP_MODULES")).ToList();
+
+        private static string MainFileOf(string[] arguments) => arguments[Array.IndexOf(arguments, "-f") + 1];
 
         /// <summary>A one-file private httpd: MPM and authz_core from Debian's module directory, no mod_ssl yet.</summary>
         private static string SingleFileInstance(string root, string serverName)

@@ -286,18 +286,26 @@ namespace CertCmdlets.Core.Tests.Apache
             Assert.Empty(ApacheEngineKit.TransactionFolders(Apache2));
         }
 
-        [UnixFact]
-        public void UnderUmask000_NothingTheEditCreatesIsWiderThanItShouldBe()
+        [UnixTheory]
+        [InlineData("000")]
+        [InlineData("077")]
+        public void UnderAnyUmask_WhatTheEditCreatesHasTheModeHttpdNeeds_AndAChangedFileKeepsItsMode(string umask)
         {
-            // A child process with umask 000: new folders 0755, new files 0644, backups 0700 - never 0777/0666.
+            // A child process with umask 000: new folders 0755, new files 0644, backups 0700 - never 0777/0666. With
+            // umask 077 the same: a site file or folder httpd (www-data) cannot read would break the next start.
             SmallSite();
             Directory.Delete(Path.Combine(Apache2, "mods-enabled"), recursive: true);
-            File.WriteAllText(Path.Combine(Apache2, "ports.conf"), ApacheKit.Text("Listen 80", "# edited below"));
+            string ports = Path.Combine(Apache2, "ports.conf");
+            File.WriteAllText(ports, ApacheKit.Text("Listen 80", "# edited below"));
+            ApacheCorpus.SetMode(ports, "664");
             CertificateInfo certificate = ApacheKit.Certificate(Certificates, "www.example.com");
 
-            (int exit, string output) = ApacheEngineKit.RunChild(TimeSpan.FromMinutes(2), "--umask", "000", "apache-setssl", Apache2, "www.example.com", "443", certificate.FullChainPath!, certificate.KeyPath!, ApacheKit.NoHttpd(_temp.Path));
+            (int exit, string output) = ApacheEngineKit.RunChild(TimeSpan.FromMinutes(2), "--umask", umask, "apache-setssl", Apache2, "www.example.com", "443", certificate.FullChainPath!, certificate.KeyPath!, ApacheKit.NoHttpd(_temp.Path));
 
             Assert.True(exit == 0, output);
+            Assert.Contains("Changed=True", output, StringComparison.Ordinal);
+            Assert.Contains("Listen 443", File.ReadAllText(ports), StringComparison.Ordinal);
+            Assert.Equal((UnixFileMode)Convert.ToInt32("664", 8), ApacheCorpus.ModeOf(ports));
             Assert.Equal(Mode755, ApacheCorpus.ModeOf(Path.Combine(Apache2, "mods-enabled")));
             Assert.Equal(Mode644, ApacheCorpus.ModeOf(Path.Combine(Apache2, "sites-available", "www.example.com-ssl.conf")));
             string backups = Path.Combine(Apache2, ".certcmdlets-backup");

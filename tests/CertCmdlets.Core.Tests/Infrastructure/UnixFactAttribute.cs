@@ -14,4 +14,16 @@ namespace CertCmdlets.Core.Tests.Infrastructure
             }
         }
     }
+
+    /// <summary>The same as <see cref="UnixFactAttribute"/>, for theories.</summary>
+    public sealed class UnixTheoryAttribute : TheoryAttribute
+    {
+        public UnixTheoryAttribute()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Skip = "Unix file modes only.";
+            }
+        }
+    }
 }
