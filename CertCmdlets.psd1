@@ -28,6 +28,7 @@
         'Complete-CertRequest'
         'Set-ApacheSsl'
         'Enable-HttpsRedirect'
+        'Undo-ApacheChange'
         'Test-HttpsEndpoint'
         'New-AcmeAccount'
         'Get-AcmeAccount'

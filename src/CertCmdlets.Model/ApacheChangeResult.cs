@@ -4,7 +4,17 @@ namespace CertCmdlets
     public sealed class ApacheChangeResult
     {
         internal ApacheChangeResult(string serverName, int port, bool changed, string[] filesChanged, string[] backups, string? configTest, string diff, string? backupDirectory)
+            : this(serverName, port, changed, filesChanged, backups, configTest, diff, backupDirectory, "127.0.0.1", null, false, null)
         {
+        }
+
+        internal ApacheChangeResult(string serverName, int port, bool changed, string[] filesChanged, string[] backups, string? configTest, string diff, string? backupDirectory,
+            string hostName, string? thumbprint, bool reloaded, bool? verified)
+        {
+            HostName = hostName;
+            Thumbprint = thumbprint;
+            Reloaded = reloaded;
+            Verified = verified;
             BackupDirectory = backupDirectory;
             ServerName = serverName;
             Port = port;
@@ -17,6 +27,24 @@ namespace CertCmdlets
 
         /// <summary>The site configured.</summary>
         public string ServerName { get; }
+
+        /// <summary>
+        /// Where this machine reaches the site: the -ListenAddress given, else 127.0.0.1. Test-HttpsEndpoint binds it
+        /// (with ServerName, Port and Thumbprint) when the result is piped to it.
+        /// </summary>
+        public string HostName { get; }
+
+        /// <summary>The thumbprint of the certificate configured (null for Enable-HttpsRedirect).</summary>
+        public string? Thumbprint { get; }
+
+        /// <summary>True when httpd was asked to reload gracefully and did (-Reload), also when no configuration line changed.</summary>
+        public bool Reloaded { get; }
+
+        /// <summary>
+        /// True when, after the reload, the site was probed and served the configured certificate and chain; null when
+        /// it was not probed (no -Reload, -Verify:$false, or Enable-HttpsRedirect).
+        /// </summary>
+        public bool? Verified { get; }
 
         /// <summary>The port configured.</summary>
         public int Port { get; }

@@ -47,5 +47,8 @@ namespace CertCmdlets
 
         /// <summary>Another run holds the resource (a lock).</summary>
         ResourceBusy,
+
+        /// <summary>An operation ran but its outcome is not the one asked for (a server serves another certificate).</summary>
+        InvalidResult,
     }
 }

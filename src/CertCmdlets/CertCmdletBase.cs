@@ -206,6 +206,7 @@ namespace CertCmdlets
             CertErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
             CertErrorKind.ConnectionError => ErrorCategory.ConnectionError,
             CertErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
+            CertErrorKind.InvalidResult => ErrorCategory.InvalidResult,
             _ => ErrorCategory.NotSpecified,
         };
 

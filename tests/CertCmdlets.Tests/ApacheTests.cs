@@ -52,6 +52,12 @@ namespace CertCmdlets.Tests
             (DebianTree, "", Array.Empty<string>()),
             (OriginBuild, "Case=ReplaceInPlace", Array.Empty<string>()),
             (OriginBuild, "Case=RedirectKept", Array.Empty<string>()),
+            (OriginBuild, "Case=RenewInPlace", Array.Empty<string>()),
+            (OriginBuild, "Case=RollBack", Array.Empty<string>()),
+            (OriginBuild, "Case=Undo", Array.Empty<string>()),
+            (OriginBuild, "Case=NotRunning", Array.Empty<string>()),
+            (OriginBuild, "Case=FullChain", Array.Empty<string>()),
+            (OriginBuild, "Case=PipeToTest", Array.Empty<string>()),
         };
 
         public static TheoryData<string, string> Invocations

@@ -28,6 +28,12 @@ BeforeDiscovery {
         @{ Title = 'A Debian tree gets sites-available/<name>-ssl.conf and relative links, and passes httpd -t'; Scenario = 'Apache.DebianTree.ps1'; Parameters = @{} }
         @{ Title = 'The origin build (modules built in, host without ServerName): the certificate is replaced in place and served for every SNI, *.log stays denied'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'ReplaceInPlace' } }
         @{ Title = 'The origin build: its Redirect "/" is recognised and rewritten, the ACME path stays on HTTP'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'RedirectKept' } }
+        @{ Title = 'Renewed files over the live paths: Set-ApacheSsl -Reload reloads although no line changes, and verifies the new certificate is served'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'RenewInPlace' } }
+        @{ Title = 'A reload that does not take: ActivationFailed, every file restored, the old certificate still served'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'RollBack' } }
+        @{ Title = 'Set-ApacheSsl | Undo-ApacheChange -Reload restores the configuration and the old certificate; a second undo is refused'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'Undo' } }
+        @{ Title = 'httpd not running: -Reload is ApacheNotRunning and changes nothing'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'NotRunning' } }
+        @{ Title = 'A leaf-only file warns ChainIncomplete; a chain only in memory gets a full chain file beside the certificate'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'FullChain' } }
+        @{ Title = 'Set-ApacheSsl | Test-HttpsEndpoint binds; the old certificate piped is not healthy; a private root asks for -TrustedRootPath'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'PipeToTest' } }
     )
 }
 

@@ -149,6 +149,11 @@ $site | Should -Match ('(?m)^\s+SSLCertificateKeyFile "?' + [regex]::Escape($cer
 $changes = @(Compare-Object $before (Get-DirectorySnapshot $WorkDirectory) -CaseSensitive)
 @($changes | Where-Object SideIndicator -EQ '<=' | ForEach-Object InputObject) | Should -BeNullOrEmpty -Because 'no existing file of the tree changed (ports.conf already listens on 443 for mod_ssl)'
 $addedNames = @($changes | Where-Object SideIndicator -EQ '=>' | ForEach-Object { ($_.InputObject -split ' ')[0] } | Sort-Object)
+# The change's record (what Undo-ApacheChange takes back) is kept in its backup folder, with no other file.
+$record = @($addedNames | Where-Object { $_ -like 'apache2/.certcmdlets-backup/*' -and $_ -notlike '*/' })
+$record | Should -HaveCount 1 -Because 'the only file of the backup folder of a change that created files only is its record'
+$record[0] | Should -BeLike '*/change.tsv'
+$addedNames = @($addedNames | Where-Object { $_ -notlike 'apache2/.certcmdlets-backup/*' })
 $expected = @(
     'ssl.conf', 'ssl.load'
     $dependencies | Where-Object { $_ -notin $enabledBefore } | ForEach-Object { "$_.load" }

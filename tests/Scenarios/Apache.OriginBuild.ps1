@@ -21,6 +21,21 @@
     RedirectKept    Enable-HttpsRedirect localhost -Reload recognises the existing Redirect "/": the HTTP host stays
                     one host, the redirect keeps path and query, the ACME challenge path is served over HTTP; a
                     second run changes nothing.
+    RenewInPlace    New files written over the live paths, then Set-ApacheSsl -Reload: no line changes, yet httpd
+                    reloads (Reloaded), the probe sees the new certificate (Verified), and openssl does too.
+    RollBack        An httpd whose graceful reload silently does nothing (the wrapper ignores -k graceful): the new
+                    certificate is configured, the probe still sees the old one, so ActivationFailed, every file is
+                    byte-identical to before, and the old certificate is served.
+    Undo            Set-ApacheSsl -Reload, then its result piped to Undo-ApacheChange -Reload: the configuration is
+                    byte-identical to before, the old certificate is served again; a second undo is refused.
+    NotRunning      httpd stopped: Set-ApacheSsl -Reload is ApacheNotRunning and changes nothing (a reload would
+                    start it); without -Reload the change is made.
+    FullChain       A leaf-only file given by path warns ChainIncomplete naming the issuer; Import-CertFile |
+                    Join-CertChain | Set-ApacheSsl writes <name>.fullchain.pem beside the certificate and httpd
+                    sends the intermediate.
+    PipeToTest      Set-ApacheSsl -Reload | Test-HttpsEndpoint -TrustedRootPath: healthy; the old certificate piped to
+                    Test-HttpsEndpoint is not (another certificate is served); without the private root the
+                    problem says to give -TrustedRootPath.
 
 .PARAMETER WorkDirectory
     An empty (or new) directory the scenario may fill.
@@ -35,7 +50,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)][string] $WorkDirectory,
-    [Parameter(Mandatory)][ValidateSet('ReplaceInPlace', 'RedirectKept')][string] $Case,
+    [Parameter(Mandatory)][ValidateSet('ReplaceInPlace', 'RedirectKept', 'RenewInPlace', 'RollBack', 'Undo', 'NotRunning', 'FullChain', 'PipeToTest')][string] $Case,
     [switch] $RequireApache
 )
 
@@ -68,7 +83,7 @@ $work = Initialize-ScenarioDirectory $WorkDirectory
 function New-OriginBuild {
     # <prefix>/bin/httpd (the wrapper), conf/httpd.conf in the document's shape, htdocs with a page, a .log file and
     # an ACME token. Returns @{ Prefix; Config; Httpd; HttpPort; HttpsPort }.
-    param([Parameter(Mandatory)] $Certificate)
+    param([Parameter(Mandatory)] $Certificate, [switch] $IgnoreGraceful)
 
     $ports = Get-FreeTcpPorts -Count 2
     $prefix = (New-Item -ItemType Directory -Path $work -Name 'apache').FullName
@@ -87,7 +102,9 @@ function New-OriginBuild {
         "-C 'LoadModule ${module}_module $modules/mod_$module.so'"
     }
     $httpd = Join-Path $prefix 'bin' 'httpd'
-    Set-Content -LiteralPath $httpd -Value "#!/bin/sh`nexec $apache2 $($loads -join ' ') `"`$@`"`n" -NoNewline
+    # -IgnoreGraceful: an httpd whose graceful reload reports success but does nothing (a hung or wrong instance).
+    $ignore = if ($IgnoreGraceful) { "case `" `$* `" in *' graceful '*) exit 0;; esac`n" } else { '' }
+    Set-Content -LiteralPath $httpd -Value "#!/bin/sh`n${ignore}exec $apache2 $($loads -join ' ') `"`$@`"`n" -NoNewline
 
     $user = if ([System.Environment]::UserName -eq 'root') { "User www-data`nGroup www-data`n" } else { '' }
     $config = Join-Path $prefix 'conf' 'httpd.conf'
@@ -215,7 +232,7 @@ $ca = (New-Item -ItemType Directory -Path $work -Name 'ca').FullName
 $root = New-CertAuthority 'Origin Test Root' -Name 'root' -KeyAlgorithm ECDSA -OutputDirectory $ca
 $issuing = New-CertAuthority 'Origin Test Issuing CA' -Issuer $root -KeyAlgorithm ECDSA
 $old = New-CertRequest localhost -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $issuing | Export-CertPem -OutputDirectory (Join-Path $work 'old')
-$instance = New-OriginBuild -Certificate $old
+$instance = New-OriginBuild -Certificate $old -IgnoreGraceful:($Case -eq 'RollBack')
 Start-OriginBuild -Instance $instance
 try {
     Get-ServedThumbprint -Instance $instance -ServerName 'localhost' | Should -BeExactly $old.Thumbprint -Because 'the instance starts with the old certificate'
@@ -247,6 +264,98 @@ try {
         $again = $new | Set-ApacheSsl localhost -ConfigPath $instance.Config -Port $instance.HttpsPort -WarningAction SilentlyContinue
         $again.Changed | Should -BeFalse -Because 'a second run finds everything in place'
         Get-Content -LiteralPath $instance.Config -Raw | Should -BeExactly $bytes -Because 'a second run writes nothing'
+    }
+    elseif ($Case -eq 'RenewInPlace') {
+        # The site as the module left it last time (profile lines and all): the renewal changes no line.
+        $null = $old | Set-ApacheSsl localhost -ConfigPath $instance.Config -Port $instance.HttpsPort -Reload -WarningAction SilentlyContinue
+        $before = Get-Content -LiteralPath $instance.Config -Raw
+        $renewed = New-CertRequest localhost -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $issuing | Export-CertPem -OutputDirectory (Join-Path $work 'old') -Force
+        $renewed.FullChainPath | Should -BeExactly $old.FullChainPath -Because 'the renewal is written over the live files'
+        $result = $renewed | Set-ApacheSsl localhost -ConfigPath $instance.Config -Port $instance.HttpsPort -Reload -WarningAction SilentlyContinue
+        $result.Changed | Should -BeFalse -Because 'no configuration line changes'
+        $result.Reloaded | Should -BeTrue -Because '-Reload means reload, also when no line changed'
+        $result.Verified | Should -BeTrue -Because 'the probe saw the renewed certificate'
+        $result.Thumbprint | Should -BeExactly $renewed.Thumbprint
+        Get-Content -LiteralPath $instance.Config -Raw | Should -BeExactly $before -Because 'nothing in the configuration changed'
+        Get-ServedThumbprint -Instance $instance -ServerName 'localhost' | Should -BeExactly $renewed.Thumbprint -Because 'openssl sees the renewed certificate too'
+    }
+    elseif ($Case -eq 'RollBack') {
+        $before = (Get-DirectorySnapshot $instance.Prefix).Where({ $_ -notmatch '^(\.certcmdlets-backup|logs)' })
+        $new = New-CertRequest localhost -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $issuing | Export-CertPem -OutputDirectory (Join-Path $work 'new')
+        $run = Invoke-ScenarioCommand { $new | Set-ApacheSsl localhost -ConfigPath $instance.Config -Port $instance.HttpsPort -Reload -VerifyTimeoutSeconds 3 -WarningAction SilentlyContinue }
+        $run.Output | Should -HaveCount 0 -Because 'a failed activation emits no result'
+        $run.Errors | Should -HaveCount 1
+        $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ActivationFailed,*'
+        $run.Errors[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+        $run.Errors[0].Exception.Message | Should -Match $old.Thumbprint -Because 'the message says what was served instead'
+        $run.Errors[0].Exception.Message | Should -Match 'restored'
+        $after = (Get-DirectorySnapshot $instance.Prefix).Where({ $_ -notmatch '^(\.certcmdlets-backup|logs)' })
+        $after | Should -Not -BeNullOrEmpty
+        Compare-Object @($before) @($after) -CaseSensitive | Should -BeNullOrEmpty -Because 'every configuration file is byte-identical to before'
+        Get-ServedThumbprint -Instance $instance -ServerName 'localhost' | Should -BeExactly $old.Thumbprint -Because 'the old certificate is still served'
+    }
+    elseif ($Case -eq 'Undo') {
+        $before = Get-Content -LiteralPath $instance.Config -Raw
+        $new = New-CertRequest localhost -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $issuing | Export-CertPem -OutputDirectory (Join-Path $work 'new')
+        $result = $new | Set-ApacheSsl localhost -ConfigPath $instance.Config -Port $instance.HttpsPort -Reload -WarningAction SilentlyContinue
+        $result.Verified | Should -BeTrue
+        Get-ServedThumbprint -Instance $instance -ServerName 'localhost' | Should -BeExactly $new.Thumbprint
+        $undone = $result | Undo-ApacheChange -Reload
+        $undone.Changed | Should -BeTrue
+        $undone.Reloaded | Should -BeTrue
+        Get-Content -LiteralPath $instance.Config -Raw | Should -BeExactly $before -Because 'the configuration is as before the change'
+        Wait-ServedThumbprint -Instance $instance -Expected $old.Thumbprint | Should -BeExactly $old.Thumbprint -Because 'the previous certificate is served again'
+        $again = Invoke-ScenarioCommand { $result | Undo-ApacheChange }
+        $again.Errors | Should -HaveCount 1
+        $again.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ApacheUndoUnavailable,*'
+        $again.Errors[0].Exception.Message | Should -Match 'already undone'
+    }
+    elseif ($Case -eq 'NotRunning') {
+        Stop-OriginBuild -Instance $instance
+        $before = Get-DirectorySnapshot $instance.Prefix
+        $new = New-CertRequest localhost -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $issuing | Export-CertPem -OutputDirectory (Join-Path $work 'new')
+        $run = Invoke-ScenarioCommand { $new | Set-ApacheSsl localhost -ConfigPath $instance.Config -Port $instance.HttpsPort -Reload -WarningAction SilentlyContinue }
+        $run.Errors | Should -HaveCount 1
+        $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ApacheNotRunning,*'
+        $run.Errors[0].Exception.Message | Should -Match 'leave out -Reload'
+        Compare-Object $before (Get-DirectorySnapshot $instance.Prefix) -CaseSensitive | Should -BeNullOrEmpty -Because 'nothing changed'
+        (Test-Path -LiteralPath (Join-Path $instance.Prefix 'logs' 'httpd.pid')) | Should -BeFalse -Because 'httpd was not started'
+        $changed = $new | Set-ApacheSsl localhost -ConfigPath $instance.Config -Port $instance.HttpsPort -WarningAction SilentlyContinue
+        $changed.Changed | Should -BeTrue
+        $changed.Reloaded | Should -BeFalse
+        $changed.Verified | Should -BeNullOrEmpty
+    }
+    elseif ($Case -eq 'FullChain') {
+        $new = New-CertRequest localhost -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $issuing | Export-CertPem -OutputDirectory (Join-Path $work 'new')
+        $warnings = $null
+        $leafOnly = Set-ApacheSsl localhost -CertificatePath $new.CertificatePath -KeyPath $new.KeyPath -ConfigPath $instance.Config -Port $instance.HttpsPort -WarningVariable warnings -WarningAction SilentlyContinue
+        $leafOnly.Changed | Should -BeTrue
+        @($warnings) -join "`n" | Should -Match 'ChainIncomplete' -Because 'a leaf-only file whose issuer is not a root warns'
+        @($warnings) -join "`n" | Should -Match 'Origin Test Issuing CA' -Because 'the warning names the missing issuer'
+
+        $joined = Import-CertFile $new.CertificatePath -KeyPath $new.KeyPath | Join-CertChain -IntermediatePath (Join-Path $work 'new' 'chain.pem') -WarningAction SilentlyContinue
+        $joined.FullChainPath | Should -BeNullOrEmpty -Because 'the chain is only in memory'
+        $result = $joined | Set-ApacheSsl localhost -ConfigPath $instance.Config -Port $instance.HttpsPort -Reload -WarningAction SilentlyContinue
+        $fullChain = Join-Path $work 'new' 'cert.fullchain.pem'
+        Test-Path -LiteralPath $fullChain -PathType Leaf | Should -BeTrue -Because 'the full chain is written beside the certificate'
+        Get-Content -LiteralPath $instance.Config -Raw | Should -Match ([regex]::Escape("SSLCertificateFile $fullChain"))
+        $result.Verified | Should -BeTrue
+        $sent = Invoke-ScenarioNative -FilePath 'openssl' -ArgumentList @('s_client', '-connect', "127.0.0.1:$($instance.HttpsPort)", '-servername', 'localhost', '-showcerts') -NoInput
+        ([regex]::Matches($sent.Output, 'BEGIN CERTIFICATE')).Count | Should -BeGreaterOrEqual 2 -Because 'httpd sends the intermediate too'
+    }
+    elseif ($Case -eq 'PipeToTest') {
+        $new = New-CertRequest localhost -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $issuing | Export-CertPem -OutputDirectory (Join-Path $work 'new')
+        $health = $new | Set-ApacheSsl localhost -ConfigPath $instance.Config -Port $instance.HttpsPort -Reload -WarningAction SilentlyContinue | Test-HttpsEndpoint -TrustedRootPath $root.CertificatePath
+        $health.HostName | Should -BeExactly '127.0.0.1' -Because 'the result binds where this machine reaches the site'
+        $health.ServerName | Should -BeExactly 'localhost'
+        $health.Port | Should -Be $instance.HttpsPort
+        $health.Problems | Where-Object { $_ -notmatch 'expires in' } | Should -BeNullOrEmpty -Because 'the configured certificate is served with its chain'
+        $stale = $old | Test-HttpsEndpoint -HostName 127.0.0.1 -Port $instance.HttpsPort -ServerName localhost -TrustedRootPath $root.CertificatePath
+        $stale.IsHealthy | Should -BeFalse -Because 'another certificate than the piped one is served'
+        ($stale.Problems -join "`n") | Should -Match ([regex]::Escape($old.Thumbprint))
+        $private = Test-HttpsEndpoint -HostName 127.0.0.1 -Port $instance.HttpsPort -ServerName localhost
+        ($private.Problems -join "`n") | Should -Match 'TrustedRootPath' -Because 'only the private root is unknown here'
+        ($private.Problems -join "`n") | Should -Not -Match 'put the full chain' -Because 'the server does send its intermediates'
     }
     else {
         $result = Enable-HttpsRedirect localhost -ConfigPath $instance.Config -HttpPort $instance.HttpPort -HttpsPort $instance.HttpsPort -Reload

@@ -40,6 +40,7 @@ namespace CertCmdlets.Core.Apache
             IReadOnlyList<(string Name, string Arguments)> profileDirectives = TlsProfiles.Directives(options.TlsProfile);
             CertificateInfo certificate = CheckCertificate(options, serverName, log);
             RequireLocalAddress(options.ListenAddress);
+            IReadOnlyList<CertificateInfo> chain = EnsureFullChain(options, certificate, shouldProcess, log);
 
             using ApacheTransaction transaction = ApacheTransaction.Open(options.ConfigPath, options.ServerRoot, options.HttpdPath, ApacheTransactionSettings.From(options), shouldProcess, log);
             (ApacheBinary? binary, EditSession session) = (transaction.Binary, transaction.Session);
@@ -113,7 +114,68 @@ namespace CertCmdlets.Core.Apache
                 log.Verbose("Adding SSLSessionCache (server level), so TLS sessions resume.");
             }
 
-            return transaction.Finish(serverName, options.Port, options.Reload);
+            ActivationCheck check = new ActivationCheck
+            {
+                HostName = options.ListenAddress ?? "127.0.0.1",
+                Thumbprint = options.Verify ?? options.Reload ? certificate.Thumbprint : null,
+                Chain = chain.Where(c => !c.IsSelfIssued).Select(c => c.Thumbprint).ToArray(),
+                Timeout = options.VerifyTimeout,
+            };
+            return transaction.Finish(serverName, options.Port, options.Reload, check);
+        }
+
+        /// <summary>
+        /// Full chain always: a certificate object whose intermediates are only in memory (Join-CertChain) gets its
+        /// full chain written beside its certificate file (the safe writer: never over another file), and that file is
+        /// configured. A file that holds only a leaf whose issuer is not a root gets the ChainIncomplete warning.
+        /// Returns the chain that must be served after the leaf.
+        /// </summary>
+        private static IReadOnlyList<CertificateInfo> EnsureFullChain(ApacheSslOptions options, CertificateInfo loaded, Func<string, string, bool> shouldProcess, ICoreLog log)
+        {
+            CertificateInfo? piped = options.Certificate;
+            CertificateInfo[] inMemory = piped?.Chain.Where(c => !c.IsSelfIssued).ToArray() ?? Array.Empty<CertificateInfo>();
+            if (piped is not null && inMemory.Length > 0 && options.ChainFile is null && loaded.Chain.Length == 0
+                && (options.FullChainFile is null || options.FullChainFile == options.CertificateFile))
+            {
+                string certificateFile = options.CertificateFile!;
+                string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(certificateFile))!, Path.GetFileNameWithoutExtension(certificateFile) + ".fullchain.pem");
+                string expected = string.Concat(new[] { piped }.Concat(piped.Chain).Select(c => c.ToPem()));
+                if (File.Exists(path))
+                {
+                    if (!string.Equals(File.ReadAllText(path).Replace("\r\n", "\n"), expected.Replace("\r\n", "\n"), StringComparison.Ordinal))
+                    {
+                        throw Errors.FullChainFileConflict(path);
+                    }
+
+                    log.Verbose($"'{path}' already holds the certificate and its intermediates.");
+                }
+                else
+                {
+                    PemOutput.WriteCertificate(piped, new PemExportTargets { FullChainPath = path }, null, force: false, shouldProcess, log);
+                    log.Verbose($"The intermediates were only in memory: wrote the full chain to '{path}' for SSLCertificateFile.");
+                }
+
+                options.FullChainFile = path;
+                return inMemory;
+            }
+
+            if (loaded.Chain.Length == 0 && options.ChainFile is null && !loaded.IsSelfIssued)
+            {
+                log.Warning($"ChainIncomplete: '{options.FullChainFile ?? options.CertificateFile}' holds only the certificate '{loaded.Subject}'; its issuer '{loaded.Issuer}' is not in it, so httpd will not send it and clients without it cached will refuse the site. Add the intermediates: Import-CertFile <certificate> -KeyPath <key> | Join-CertChain -IntermediatePath <issuer file> | Export-CertPem -OutputDirectory <folder>, and pipe that to Set-ApacheSsl.");
+            }
+
+            return loaded.Chain;
+        }
+
+        /// <summary>
+        /// Takes back a change of Set-ApacheSsl or Enable-HttpsRedirect from its BackupDirectory. Returns null when
+        /// declined (-WhatIf).
+        /// </summary>
+        public static ApacheChangeResult? Undo(string backupDirectory, bool reload, string? httpdPath, Func<string, string, bool> shouldProcess, ICoreLog log)
+        {
+            ApacheChangeRecord record = ApacheChangeRecord.Read(backupDirectory);
+            using ApacheTransaction transaction = ApacheTransaction.Open(record.MainConfig, record.ServerRoot, httpdPath, new ApacheTransactionSettings(), shouldProcess, log);
+            return transaction.Undo(record, reload);
         }
 
         /// <summary>Sends every plain-HTTP request for a site to HTTPS. Returns null when declined (-WhatIf).</summary>

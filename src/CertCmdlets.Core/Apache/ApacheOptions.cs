@@ -55,6 +55,15 @@ namespace CertCmdlets.Core.Apache
         /// <summary>Gracefully restart httpd after a successful change.</summary>
         public bool Reload { get; set; }
 
+        /// <summary>
+        /// After the reload, probe the site and compare the served certificate and chain with the configured ones,
+        /// rolling back on a mismatch. Null: on when <see cref="Reload"/> is.
+        /// </summary>
+        public bool? Verify { get; set; }
+
+        /// <summary>How long the probe may wait for graceful workers to serve the new certificate (default 15 s).</summary>
+        public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
         /// <summary>The httpd program, when not found by itself.</summary>
         public string? HttpdPath { get; set; }
 

@@ -74,6 +74,8 @@ namespace CertCmdlets.Core.Apache
             _log = log;
         }
 
+        private (string Name, int Port) _site = (string.Empty, 0);
+
         public ApacheLayout Layout { get; }
 
         public ApacheBinary? Binary { get; private set; }
@@ -111,14 +113,54 @@ namespace CertCmdlets.Core.Apache
         /// Shows the planned change, and unless declined tests it and makes it live. Returns null when
         /// <see cref="_shouldProcess"/> declined (-WhatIf).
         /// </summary>
-        public ApacheChangeResult? Finish(string serverName, int port, bool reload)
+        public ApacheChangeResult? Finish(string serverName, int port, bool reload, ActivationCheck? check = null)
         {
+            _site = (serverName, port);
             Step("planned");
             EditSession session = Session;
+            string hostName = check?.HostName ?? "127.0.0.1";
+            string? thumbprint = check?.Thumbprint;
             if (!session.HasChanges)
             {
-                _log.Verbose($"The configuration already serves '{serverName}' on port {port} as asked: nothing to change.");
-                return new ApacheChangeResult(serverName, port, false, Array.Empty<string>(), Array.Empty<string>(), null, string.Empty, null);
+                if (!reload)
+                {
+                    _log.Verbose($"The configuration already serves '{serverName}' on port {port} as asked: nothing to change.");
+                    return new ApacheChangeResult(serverName, port, false, Array.Empty<string>(), Array.Empty<string>(), null, string.Empty, null, hostName, thumbprint, false, null);
+                }
+
+                // -Reload means reload: the certificate files may have changed under unchanged configuration lines.
+                if (!_shouldProcess(Layout.MainConfig, "Reload httpd gracefully (no configuration line changes)"))
+                {
+                    return null;
+                }
+
+                ApacheBinary running = RequireRunning();
+                (bool ok, string output) = running.ConfigTest(Layout.ServerRoot, Layout.MainConfig, _log);
+                if (!ok)
+                {
+                    throw Errors.ApacheLiveConfigTestFailed(Layout.MainConfig, output);
+                }
+
+                (bool reloaded, string said) = running.Graceful(Layout.ServerRoot, Layout.MainConfig);
+                if (!reloaded)
+                {
+                    throw Errors.ApacheReloadFailed(Layout.MainConfig, said, restored: false);
+                }
+
+                _log.Verbose("The configuration already says all this; httpd was asked to reload gracefully.");
+                bool? verified = null;
+                if (check?.Thumbprint is not null)
+                {
+                    string? found = ApacheActivation.Verify(check, serverName, port, _log);
+                    if (found is not null)
+                    {
+                        throw Errors.ActivationFailed($"{check.HostName}:{port} ({serverName})", check.Thumbprint, found, restored: false);
+                    }
+
+                    verified = true;
+                }
+
+                return new ApacheChangeResult(serverName, port, false, Array.Empty<string>(), Array.Empty<string>(), output, string.Empty, null, hostName, thumbprint, true, verified);
             }
 
             string diff = session.Diff();
@@ -129,6 +171,7 @@ namespace CertCmdlets.Core.Apache
             }
 
             CheckWritable(session);
+            ApacheBinary? binary = reload ? RequireRunning() : null;
             ApacheJournal journal;
             try
             {
@@ -140,20 +183,16 @@ namespace CertCmdlets.Core.Apache
             }
 
             bool committing = false;
+            string backupDirectory;
+            ApacheCandidate candidate;
+            string? test;
             try
             {
-                ApacheCandidate candidate = Stage(session, journal);
-                string? test = Test(candidate);
+                candidate = Stage(session, journal);
+                test = Test(candidate);
                 committing = true;
-                string backupDirectory = Commit(session, journal, candidate);
+                backupDirectory = Commit(session, journal, candidate);
                 Step("committed");
-                if (reload)
-                {
-                    ReloadHttpd();
-                }
-
-                return new ApacheChangeResult(serverName, port, true, changed,
-                    candidate.Staged.Where(s => !s.IsNew).Select(s => BackupPath(backupDirectory, s.LivePath)).ToArray(), test, diff, backupDirectory);
             }
             finally
             {
@@ -162,23 +201,109 @@ namespace CertCmdlets.Core.Apache
                     journal.Delete();
                 }
             }
+
+            bool? verifiedChange = null;
+            if (binary is not null)
+            {
+                (bool reloaded, string said) = binary.Graceful(Layout.ServerRoot, Layout.MainConfig);
+                if (!reloaded)
+                {
+                    RollBack(binary, backupDirectory);
+                    throw Errors.ApacheReloadFailed(Layout.MainConfig, said, restored: true);
+                }
+
+                if (check?.Thumbprint is not null)
+                {
+                    string? found = ApacheActivation.Verify(check, serverName, port, _log);
+                    if (found is not null)
+                    {
+                        RollBack(binary, backupDirectory);
+                        throw Errors.ActivationFailed($"{check.HostName}:{port} ({serverName})", check.Thumbprint, found, restored: true);
+                    }
+
+                    verifiedChange = true;
+                }
+            }
+
+            return new ApacheChangeResult(serverName, port, true, changed,
+                candidate.Staged.Where(s => !s.IsNew).Select(s => BackupPath(backupDirectory, s.LivePath)).ToArray(), test, diff, backupDirectory,
+                hostName, thumbprint, binary is not null, verifiedChange);
         }
 
         /// <summary>
-        /// Asks the running httpd to reload gracefully (only after a change, as before). One place for the reload, so
-        /// that its rules can change without touching the transaction.
+        /// Takes back the change <paramref name="record"/> describes (Undo-ApacheChange): refused when a file it wrote
+        /// changed since; the restored configuration must pass httpd's test, or what was live is put back. Returns
+        /// null when declined (-WhatIf).
         /// </summary>
-        internal void ReloadHttpd()
+        public ApacheChangeResult? Undo(ApacheChangeRecord record, bool reload)
+        {
+            record.CheckUnchangedSince();
+            string[] paths = record.Entries.Where(e => e.Kind != "directory").Select(e => e.Path).ToArray();
+            if (!_shouldProcess(string.Join(", ", paths), $"Undo the change recorded in '{record.BackupDirectory}' (restore {paths.Length} file(s) and link(s) as they were before it)"))
+            {
+                return null;
+            }
+
+            ApacheBinary? binary = reload ? RequireRunning() : Binary;
+            ApacheChangeRecord saved = record.SaveCurrent();
+            record.Restore(_log);
+            string? test = null;
+            if (binary is not null)
+            {
+                (bool ok, string output) = binary.ConfigTest(Layout.ServerRoot, Layout.MainConfig, _log);
+                if (!ok)
+                {
+                    saved.PutBack(_log);
+                    throw Errors.ApacheLiveConfigTestFailed(Layout.MainConfig, "the restored configuration does not pass it, so the change was left in place: " + output);
+                }
+
+                test = output;
+            }
+
+            Directory.Delete(Path.Combine(record.BackupDirectory, "before-undo"), recursive: true);
+            record.MarkUndone();
+            bool reloaded = false;
+            if (reload && binary is not null)
+            {
+                (bool ok, string said) = binary.Graceful(Layout.ServerRoot, Layout.MainConfig);
+                if (!ok)
+                {
+                    throw Errors.ApacheReloadFailed(Layout.MainConfig, said, restored: false);
+                }
+
+                reloaded = true;
+            }
+
+            return new ApacheChangeResult(record.ServerName, record.Port, true, paths, Array.Empty<string>(), test, string.Empty, record.BackupDirectory, "127.0.0.1", null, reloaded, null);
+        }
+
+        /// <summary>The httpd to reload: found, and running (its pid file names a live process); a reload would otherwise start it.</summary>
+        private ApacheBinary RequireRunning()
         {
             if (Binary is null)
             {
-                return;
+                throw Errors.ApacheReloadUnavailable(Layout.MainConfig);
             }
 
-            (bool reloaded, string output) = Binary.Graceful(Layout.ServerRoot, Layout.MainConfig);
+            string pidFile = ApacheActivation.PidFile(Session.Tree, Binary, Layout.ServerRoot);
+            if (!ApacheActivation.IsRunning(pidFile))
+            {
+                throw Errors.ApacheNotRunning(pidFile, Layout.MainConfig);
+            }
+
+            return Binary;
+        }
+
+        /// <summary>Takes back a committed change (every file and link as before) and reloads httpd with the previous configuration.</summary>
+        private void RollBack(ApacheBinary binary, string backupDirectory)
+        {
+            ApacheChangeRecord record = ApacheChangeRecord.Read(backupDirectory);
+            record.Restore(_log);
+            record.MarkUndone();
+            (bool reloaded, string said) = binary.Graceful(Layout.ServerRoot, Layout.MainConfig);
             if (!reloaded)
             {
-                _log.Warning("The configuration is valid, but the graceful restart failed: " + output);
+                _log.Warning("The previous configuration was restored, but httpd did not accept the reload either: " + said + " Check httpd's error log and start it again.");
             }
         }
 
@@ -448,6 +573,13 @@ namespace CertCmdlets.Core.Apache
                     journal.Entries.Add(new ApacheJournalEntry("link", Path.GetFullPath(path), target, string.Empty, string.Empty));
                 }
 
+                ApacheChangeRecord.Write(backupDirectory, Layout.ServerRoot, Layout.MainConfig, _site.Name, _site.Port, journal.Entries.Select(e => e.Kind switch
+                {
+                    "replace" => new ApacheChangeRecord.Entry(e.Kind, e.Path, BackupPath(backupDirectory, e.Path), ApacheChangeRecord.Hash(e.Source)),
+                    "create" => new ApacheChangeRecord.Entry(e.Kind, e.Path, string.Empty, ApacheChangeRecord.Hash(e.Source)),
+                    "link" => new ApacheChangeRecord.Entry(e.Kind, e.Path, e.Source, string.Empty),
+                    _ => new ApacheChangeRecord.Entry(e.Kind, e.Path, string.Empty, string.Empty),
+                }));
                 journal.Write("committing");
                 Step("committing");
 

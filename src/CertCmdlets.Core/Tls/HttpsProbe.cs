@@ -35,7 +35,8 @@ namespace CertCmdlets.Core.Tls
         /// (system store when empty). <paramref name="timeout"/> bounds the whole call: every connection, handshake
         /// and read together; a peer too slow for it (one byte every few seconds) is cut off when it passes.
         /// </summary>
-        public static HttpsEndpointResult Probe(string hostName, int port, string? serverName, int? httpPort, TimeSpan timeout, IReadOnlyList<CertificateInfo> trustedRoots, ICoreLog log)
+        public static HttpsEndpointResult Probe(string hostName, int port, string? serverName, int? httpPort, TimeSpan timeout, IReadOnlyList<CertificateInfo> trustedRoots, ICoreLog log,
+            string? expectedThumbprint = null, bool rootsGiven = false)
         {
             string name = serverName ?? hostName;
             var deadline = new Deadline(timeout);
@@ -57,6 +58,12 @@ namespace CertCmdlets.Core.Tls
             }
 
             CertificateInfo leaf = sent[0];
+            string? expected = expectedThumbprint?.Replace(":", string.Empty).Replace(" ", string.Empty).ToUpperInvariant();
+            if (!string.IsNullOrEmpty(expected) && leaf.Thumbprint != expected)
+            {
+                problems.Add($"The server sends '{leaf.Subject}' ({leaf.Thumbprint}, valid until {leaf.NotAfter:yyyy-MM-dd}), not the expected certificate {expected}: the new certificate is not live (reload httpd: Set-ApacheSsl -Reload).");
+            }
+
             bool namesMatch = HostNameMatcher.Covers(leaf, name);
             if (!namesMatch)
             {
@@ -87,13 +94,24 @@ namespace CertCmdlets.Core.Tls
             if (!complete)
             {
                 CertificateInfo last = path.Last(leaf);
-                problems.Add(path.IsComplete
-                    ? "The server does not send every intermediate certificate; browsers without them cached will refuse the site (put the full chain in SSLCertificateFile)."
-                    : $"The server does not send the issuer '{last.Issuer}' of '{last.Subject}': the chain is incomplete (put the full chain in SSLCertificateFile).");
+                if (!path.IsComplete && !ReferenceEquals(last, leaf) && last.IsCertificateAuthority && sentThumbprints.Contains(last.Thumbprint))
+                {
+                    // The server sends its intermediates; what is missing is the root, which servers never send.
+                    problems.Add(rootsGiven
+                        ? $"The chain ends at '{last.Subject}', whose issuer '{last.Issuer}' is not among the -TrustedRootPath certificates: give the root that issued it."
+                        : $"The chain ends at '{last.Subject}', whose issuer '{last.Issuer}' is not a root trusted here. The server sends its intermediates; when '{last.Issuer}' is your private root CA, give it with -TrustedRootPath.");
+                    complete = true;
+                }
+                else
+                {
+                    problems.Add(path.IsComplete
+                        ? "The server does not send every intermediate certificate; browsers without them cached will refuse the site (put the full chain in SSLCertificateFile)."
+                        : $"The server does not send the issuer '{last.Issuer}' of '{last.Subject}': the chain is incomplete (put the full chain in SSLCertificateFile).");
+                }
             }
             else if (!path.ReachesAnchor)
             {
-                problems.Add($"The chain ends at '{path.Last(leaf).Subject}', which is not trusted here.");
+                problems.Add($"The chain ends at '{path.Last(leaf).Subject}', which is not trusted here{(rootsGiven ? " (not among the -TrustedRootPath certificates)" : ": when it is your private root CA, give it with -TrustedRootPath")}.");
             }
 
             if (leaf.NotAfter < DateTime.Now)
@@ -126,6 +144,10 @@ namespace CertCmdlets.Core.Tls
 
             return new HttpsEndpointResult(hostName, port, name, sent.ToArray(), complete, inOrder, namesMatch, protocols.ToArray(), redirects, problems.ToArray());
         }
+
+        /// <summary>The certificates a server sends for <paramref name="serverName"/> (the leaf first), read within <paramref name="timeout"/>.</summary>
+        internal static List<CertificateInfo> Served(string hostName, int port, string serverName, TimeSpan timeout, ICoreLog log) =>
+            ReadCertificates(hostName, port, serverName, new Deadline(timeout), log);
 
         private static List<CertificateInfo> ReadCertificates(string hostName, int port, string serverName, Deadline deadline, ICoreLog log)
         {

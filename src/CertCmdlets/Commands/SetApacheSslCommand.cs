@@ -104,10 +104,23 @@ namespace CertCmdlets.Commands
         public SwitchParameter Hsts { get; set; }
 
         /// <summary>
-        /// <para type="description">Gracefully restart httpd once the new configuration passed its test.</para>
+        /// <para type="description">Gracefully reload httpd once the configuration passed its test - also when no configuration line changed (the certificate files may have been renewed in place). httpd must be running (its pid file names a live process): a reload never starts it. Then, unless -Verify:$false, the site is probed and must serve the configured certificate and chain; otherwise every file and link is restored, httpd reloaded again, and the error is ActivationFailed.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Reload { get; set; }
+
+        /// <summary>
+        /// <para type="description">After -Reload, probe the site (the -ListenAddress, else 127.0.0.1, on -Port, with -ServerName as SNI) until it serves the configured certificate and chain, for up to -VerifyTimeoutSeconds; on a mismatch the change is rolled back. On by default with -Reload; -Verify:$false skips the probe (for a site this machine cannot reach).</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Verify { get; set; }
+
+        /// <summary>
+        /// <para type="description">How long -Verify waits for httpd's graceful workers to serve the new certificate (default 15 seconds).</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 300)]
+        public int VerifyTimeoutSeconds { get; set; } = 15;
 
         /// <summary>
         /// <para type="description">The httpd program (apache2, httpd), when it is not found by itself.</para>
@@ -173,6 +186,8 @@ namespace CertCmdlets.Commands
                     AllowEncryptedKey = AllowEncryptedKey,
                     KeyPassword = KeyPassword,
                     Reload = Reload,
+                    Verify = MyInvocation.BoundParameters.ContainsKey(nameof(Verify)) ? Verify.IsPresent : null,
+                    VerifyTimeout = TimeSpan.FromSeconds(VerifyTimeoutSeconds),
                     HttpdPath = HttpdPath,
                 };
                 ApacheChangeResult? result = ApacheConfigurator.SetSsl(options, ShouldProcessFile, Log);

@@ -41,6 +41,13 @@ namespace CertCmdlets.Commands
         public string? ServerName { get; set; }
 
         /// <summary>
+        /// <para type="description">The thumbprint of the certificate the server must send (bound from a piped certificate or Set-ApacheSsl result). Another certificate served is a problem, so IsHealthy is $false.</para>
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Thumbprint")]
+        public string? ExpectedThumbprint { get; set; }
+
+        /// <summary>
         /// <para type="description">Also check that plain HTTP on this port redirects to HTTPS.</para>
         /// </summary>
         [Parameter]
@@ -77,7 +84,7 @@ namespace CertCmdlets.Commands
             try
             {
                 int? httpPort = MyInvocation.BoundParameters.ContainsKey(nameof(HttpPort)) ? HttpPort : null;
-                HttpsEndpointResult result = HttpsProbe.Probe(HostName, Port, ServerName, httpPort, TimeSpan.FromSeconds(TimeoutSeconds), roots, Log);
+                HttpsEndpointResult result = HttpsProbe.Probe(HostName, Port, ServerName, httpPort, TimeSpan.FromSeconds(TimeoutSeconds), roots, Log, ExpectedThumbprint, TrustedRootPath.Length > 0);
                 foreach (string problem in result.Problems)
                 {
                     WriteVerbose(problem);
