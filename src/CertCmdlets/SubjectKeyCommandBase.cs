@@ -44,6 +44,7 @@ namespace CertCmdlets
         /// <para type="description">Country (C) as an ISO 3166-1 alpha-2 code: US, GB (not UK), DE.</para>
         /// </summary>
         [Parameter]
+        [ArgumentCompleter(typeof(CountryCompleter))]
         public string? Country { get; set; }
 
         /// <summary>
@@ -59,6 +60,7 @@ namespace CertCmdlets
         /// <para type="default">2048 (New-CertAuthority: 3072)</para>
         /// </summary>
         [Parameter]
+        [ArgumentCompleter(typeof(ChoiceCompleter))]
         public int KeySize { get; set; }
 
         /// <summary>

@@ -31,16 +31,19 @@ namespace CertCmdlets.Core.Chains
                 deadline.CancelAfter(timeout);
                 try
                 {
-                    using var client = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-                    using HttpResponseMessage response = client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, deadline.Token).GetAwaiter().GetResult();
-                    if (!response.IsSuccessStatusCode)
+                    // The transfer runs apart from this thread, which shows progress if it lasts (and alone writes to the log).
+                    (int status, byte[]? data) = CoreProgress.Run(
+                        log,
+                        $"Downloading the issuer of '{child.Subject}'",
+                        url,
+                        () => Fetch(uri, deadline.Token),
+                        cancellation);
+                    if (data is null)
                     {
-                        log.Warning($"Downloading the issuer of '{child.Subject}' from {url} failed: HTTP {(int)response.StatusCode}.");
+                        log.Warning($"Downloading the issuer of '{child.Subject}' from {url} failed: HTTP {status}.");
                         continue;
                     }
 
-                    using Stream stream = response.Content.ReadAsStreamAsync().GetAwaiter().GetResult();
-                    byte[] data = ReadLimited(stream, deadline.Token);
                     List<CertificateInfo> certificates = CertificateReader.Parse(data, url);
                     log.Verbose($"Downloaded {certificates.Count} certificate(s) from {url}.");
                     found.AddRange(certificates);
@@ -57,6 +60,20 @@ namespace CertCmdlets.Core.Chains
             }
 
             return found;
+        }
+
+        /// <summary>The answer's status code, and its body when the status is a success (else null).</summary>
+        private static (int Status, byte[]? Data) Fetch(Uri uri, CancellationToken token)
+        {
+            using var client = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            using HttpResponseMessage response = client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, token).GetAwaiter().GetResult();
+            if (!response.IsSuccessStatusCode)
+            {
+                return ((int)response.StatusCode, null);
+            }
+
+            using Stream stream = response.Content.ReadAsStreamAsync().GetAwaiter().GetResult();
+            return ((int)response.StatusCode, ReadLimited(stream, token));
         }
 
         private static byte[] ReadLimited(Stream stream, CancellationToken token)
