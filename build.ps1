@@ -15,7 +15,10 @@
             module/Dependencies/             the engine and BouncyCastle, served by the module's own resolver
 
     The version is Directory.Build.props' <Version>, the one version source; the build stops when the manifest's
-    ModuleVersion differs. The folder is checked with Test-ModuleManifest. Runs in pwsh 7 and Windows PowerShell 5.1.
+    ModuleVersion differs. The folder is checked with Test-ModuleManifest. Runs in pwsh 7, in Windows PowerShell 5.1,
+    and, on a machine without either, in the bundled script host:
+        dotnet src/CertCmdlets.Host/bin/Release/net10.0/certcmdlets-host.dll -NoModule -File ./build.ps1
+    (it uses only the engine's core cmdlets and .NET, for that reason).
 
 .PARAMETER OutputPath
     Where CertCmdlets/<version>/ is made (default: ./out). An existing CertCmdlets/<version>/ there is replaced.
@@ -32,7 +35,7 @@
 #>
 [CmdletBinding()]
 param(
-    [string] $OutputPath = (Join-Path $PSScriptRoot 'out'),
+    [string] $OutputPath = ([System.IO.Path]::Combine($PSScriptRoot, 'out')),
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
     [switch] $NoBuild
@@ -42,67 +45,80 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $root = $PSScriptRoot
 
+function Join([string[]] $Parts) {
+    [System.IO.Path]::Combine($Parts)
+}
+
 # One version source: Directory.Build.props; the manifest must agree.
-$props = [xml] (Get-Content -LiteralPath (Join-Path $root 'Directory.Build.props') -Raw)
-$version = @($props.Project.PropertyGroup | ForEach-Object { $_.SelectSingleNode('Version') } | Where-Object { $null -ne $_ } | ForEach-Object { $_.InnerText.Trim() })[0]
-if (-not $version) {
+$props = [System.Xml.XmlDocument]::new()
+$props.Load((Join $root, 'Directory.Build.props'))
+$versionNode = $props.SelectSingleNode('/Project/PropertyGroup/Version')
+if ($null -eq $versionNode -or -not $versionNode.InnerText.Trim()) {
     throw 'Directory.Build.props has no <Version>.'
 }
 
-$manifestPath = Join-Path $root 'CertCmdlets.psd1'
-$manifestData = Import-PowerShellDataFile -LiteralPath $manifestPath
-if ($manifestData.ModuleVersion -ne $version) {
-    throw "CertCmdlets.psd1 has ModuleVersion $($manifestData.ModuleVersion) but Directory.Build.props has $version. Set both to the same version."
-}
+$version = $versionNode.InnerText.Trim()
 
 if (-not $NoBuild) {
-    & dotnet build (Join-Path $root 'src/CertCmdlets.HelpBuilder/CertCmdlets.HelpBuilder.csproj') -c $Configuration -nologo -v quiet -clp:ErrorsOnly
+    & dotnet build (Join $root, 'src', 'CertCmdlets.HelpBuilder', 'CertCmdlets.HelpBuilder.csproj') -c $Configuration -nologo -v quiet -clp:ErrorsOnly
     if ($LASTEXITCODE -ne 0) {
         throw "dotnet build failed (exit code $LASTEXITCODE)."
     }
 }
 
-$moduleDirectory = Join-Path $root 'module'
-$helpDirectory = Join-Path $root 'en-US'
+$moduleDirectory = Join $root, 'module'
+$helpDirectory = Join $root, 'en-US'
 $required = @(
-    (Join-Path $moduleDirectory 'CertCmdlets.dll'),
-    (Join-Path $moduleDirectory 'CertCmdlets.Model.dll'),
-    (Join-Path $moduleDirectory 'Dependencies/CertCmdlets.Core.dll'),
-    (Join-Path $moduleDirectory 'Dependencies/BouncyCastle.Cryptography.dll'),
-    (Join-Path $helpDirectory 'CertCmdlets.dll-Help.xml'),
-    (Join-Path $helpDirectory 'about_CertCmdlets.help.txt')
+    (Join $moduleDirectory, 'CertCmdlets.dll'),
+    (Join $moduleDirectory, 'CertCmdlets.Model.dll'),
+    (Join $moduleDirectory, 'Dependencies', 'CertCmdlets.Core.dll'),
+    (Join $moduleDirectory, 'Dependencies', 'BouncyCastle.Cryptography.dll'),
+    (Join $helpDirectory, 'CertCmdlets.dll-Help.xml'),
+    (Join $helpDirectory, 'about_CertCmdlets.help.txt')
 )
 foreach ($file in $required) {
-    if (-not (Test-Path -LiteralPath $file -PathType Leaf)) {
+    if (-not [System.IO.File]::Exists($file)) {
         throw "$file is missing: build the module first (run without -NoBuild)."
     }
 }
 
+$manifestPath = Join $root, 'CertCmdlets.psd1'
+$manifestVersion = (Test-ModuleManifest -Path $manifestPath).Version.ToString()
+if ($manifestVersion -ne $version) {
+    throw "CertCmdlets.psd1 has ModuleVersion $manifestVersion but Directory.Build.props has $version. Set both to the same version."
+}
+
 $OutputPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputPath)
-$target = Join-Path (Join-Path $OutputPath 'CertCmdlets') $version
-if (Test-Path -LiteralPath $target) {
-    Remove-Item -LiteralPath $target -Recurse -Force
+$target = Join $OutputPath, 'CertCmdlets', $version
+if ([System.IO.Directory]::Exists($target)) {
+    [System.IO.Directory]::Delete($target, $true)
 }
 
-$null = New-Item -ItemType Directory -Path $target -Force
-Copy-Item -LiteralPath $manifestPath, (Join-Path $root 'LICENSE') -Destination $target
-
-# module/ without the compiler's XML doc files (the help is in en-US/), keeping Dependencies/.
-$moduleTarget = Join-Path $target 'module'
-foreach ($file in Get-ChildItem -LiteralPath $moduleDirectory -File -Recurse | Where-Object { $_.Extension -ne '.xml' }) {
-    $relative = $file.FullName.Substring($moduleDirectory.Length).TrimStart('\', '/')
-    $destination = Join-Path $moduleTarget $relative
-    $null = New-Item -ItemType Directory -Path (Split-Path -Parent $destination) -Force
-    Copy-Item -LiteralPath $file.FullName -Destination $destination
+$null = [System.IO.Directory]::CreateDirectory($target)
+foreach ($name in 'CertCmdlets.psd1', 'LICENSE') {
+    [System.IO.File]::Copy((Join $root, $name), (Join $target, $name))
 }
 
-$helpTarget = Join-Path $target 'en-US'
-$null = New-Item -ItemType Directory -Path $helpTarget -Force
-Copy-Item -Path (Join-Path $helpDirectory '*') -Destination $helpTarget
+# module/ without the compiler's XML doc files (the help is in en-US/), keeping Dependencies/; then en-US/.
+$copies = @(
+    @{ From = $moduleDirectory; To = (Join $target, 'module'); Skip = '.xml' },
+    @{ From = $helpDirectory; To = (Join $target, 'en-US'); Skip = $null }
+)
+foreach ($copy in $copies) {
+    foreach ($file in [System.IO.Directory]::GetFiles($copy.From, '*', [System.IO.SearchOption]::AllDirectories)) {
+        if ($copy.Skip -and [System.IO.Path]::GetExtension($file) -eq $copy.Skip) {
+            continue
+        }
 
-$checked = Test-ModuleManifest -Path (Join-Path $target 'CertCmdlets.psd1')
+        $destination = Join $copy.To, $file.Substring($copy.From.Length).TrimStart('\', '/')
+        $null = [System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($destination))
+        [System.IO.File]::Copy($file, $destination)
+    }
+}
+
+$checked = Test-ModuleManifest -Path (Join $target, 'CertCmdlets.psd1')
 if ($checked.Version.ToString() -ne $version) {
     throw "The laid-out manifest says $($checked.Version), not $version."
 }
 
-Get-Item -LiteralPath $target
+[System.IO.DirectoryInfo]::new($target)
