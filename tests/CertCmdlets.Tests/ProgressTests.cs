@@ -131,7 +131,7 @@ namespace CertCmdlets.Tests
             using (PowerShell setup = PowerShell.Create())
             {
                 setup.Runspace = runspace;
-                setup.AddScript("Set-Location -LiteralPath $args[0]; Import-Module -Name $args[1] -ErrorAction Stop").AddArgument(location).AddArgument(Repository.Manifest);
+                setup.AddScript("$null = $ExecutionContext.SessionState.Path.SetLocation($args[0]); Import-Module -Name $args[1] -ErrorAction Stop").AddArgument(location).AddArgument(Repository.Manifest);
                 PowerShellSession.Invoke(setup).AssertSuccess();
             }
 
@@ -143,17 +143,23 @@ namespace CertCmdlets.Tests
             return (records, result);
         }
 
-        /// <summary>A root made by openssl and a leaf whose caIssuers URL is the server's; the leaf carries no chain.</summary>
+        /// <summary>
+        /// A root (ca.pem, trusted by the scripts), an intermediate that only the server has, and a leaf signed by it
+        /// whose caIssuers URL is the server's: the chain is complete only once the intermediate is downloaded.
+        /// </summary>
         private static void MakeLeafWithIssuerUrl(string directory, SlowIssuerServer server)
         {
             OpenSsl.Expect(directory, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
                 "-days", "30", "-subj", "/CN=Progress Test Root", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-            OpenSsl.Expect(directory, "x509", "-in", "ca.pem", "-outform", "DER", "-out", "ca.der");
+            OpenSsl.Expect(directory, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "intermediate.key", "-out", "intermediate.csr", "-subj", "/CN=Progress Test Intermediate");
+            File.WriteAllText(Path.Combine(directory, "intermediate.ext"), "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n");
+            OpenSsl.Expect(directory, "x509", "-req", "-in", "intermediate.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "intermediate.pem", "-days", "25", "-extfile", "intermediate.ext");
+            OpenSsl.Expect(directory, "x509", "-in", "intermediate.pem", "-outform", "DER", "-out", "intermediate.der");
             OpenSsl.Expect(directory, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=www.example.test");
             File.WriteAllText(Path.Combine(directory, "leaf.ext"),
-                $"basicConstraints=CA:FALSE\nsubjectAltName=DNS:www.example.test\nextendedKeyUsage=serverAuth\nauthorityInfoAccess=caIssuers;URI:{server.Url}\n");
-            OpenSsl.Expect(directory, "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "20", "-extfile", "leaf.ext");
-            server.Body = File.ReadAllBytes(Path.Combine(directory, "ca.der"));
+                $"basicConstraints=CA:FALSE\nsubjectAltName=DNS:www.example.test\nextendedKeyUsage=serverAuth\nauthorityKeyIdentifier=keyid\nauthorityInfoAccess=caIssuers;URI:{server.Url}\n");
+            OpenSsl.Expect(directory, "x509", "-req", "-in", "leaf.csr", "-CA", "intermediate.pem", "-CAkey", "intermediate.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "20", "-extfile", "leaf.ext");
+            server.Body = File.ReadAllBytes(Path.Combine(directory, "intermediate.der"));
         }
 
         /// <summary>An HTTP server on 127.0.0.1 that answers every request with <see cref="Body"/> after a delay.</summary>
