@@ -6,7 +6,7 @@
 .DESCRIPTION
     BenchmarkDotNet measures steady state in one process; the cost asked about here happens once per session, so
     each sample is a new pwsh process (the same executable as this one). In it, the session is first "open": the
-    engine has started and run a command and imported a module of its own (Microsoft.PowerShell.Security), as an
+    engine has started, imported a module of its own (Microsoft.PowerShell.Security) and formatted some output, as an
     interactive session has by the time a user types Import-Module. Then, timed with a Stopwatch inside the process:
 
       CertCmdlets  Import-Module <checkout>/CertCmdlets.psd1, then the first call, New-CertRequest -KeyAlgorithm ECDSA
@@ -15,7 +15,9 @@
       Peer         Import-Module Microsoft.PowerShell.PSResourceGet (a binary module with its own dependencies that
                    ships with pwsh), then its first call, Get-PSResourceRepository.
 
-    Samples alternate between the two, so machine load hits both alike.
+    Samples alternate between the two, so machine load hits both alike. Besides the wall-clock medians, the CPU time
+    the process spent over both steps (all its threads: JIT, GC, the pipeline) is reported: on a shared machine it
+    says how much work there is, where the wall clock also says how long the process waited for a core.
 
 .PARAMETER Runs
     Processes per module (default 21).
@@ -41,20 +43,24 @@ $null = New-Item -ItemType Directory -Path $work
 $open = @'
 $null = Get-Date
 $null = Import-Module Microsoft.PowerShell.Security -PassThru
-$null = Get-ChildItem -LiteralPath $PSHOME
+$null = Get-ChildItem -LiteralPath $PSHOME | Out-String
 $sw = [System.Diagnostics.Stopwatch]::new()
+$process = [System.Diagnostics.Process]::GetCurrentProcess()
+$process.Refresh(); $cpuStart = $process.TotalProcessorTime
 '@
 
 $ours = $open + "`n" + @"
 `$sw.Restart(); Import-Module '$manifest'; `$import = `$sw.Elapsed.TotalMilliseconds
 `$sw.Restart(); `$null = New-CertRequest bench.example.test -KeyAlgorithm ECDSA; `$call = `$sw.Elapsed.TotalMilliseconds
-'{0};{1}' -f `$import, `$call
+`$process.Refresh(); `$cpu = (`$process.TotalProcessorTime - `$cpuStart).TotalMilliseconds
+'{0};{1};{2}' -f `$import, `$call, `$cpu
 "@
 
 $oursRead = $open + "`n" + @"
 `$sw.Restart(); Import-Module '$manifest'; `$import = `$sw.Elapsed.TotalMilliseconds
 `$sw.Restart(); `$null = Import-CertFile '$work/cert.pem'; `$call = `$sw.Elapsed.TotalMilliseconds
-'{0};{1}' -f `$import, `$call
+`$process.Refresh(); `$cpu = (`$process.TotalProcessorTime - `$cpuStart).TotalMilliseconds
+'{0};{1};{2}' -f `$import, `$call, `$cpu
 "@
 
 $oursTab = $open + "`n" + @"
@@ -62,13 +68,15 @@ $oursTab = $open + "`n" + @"
 `$sw.Restart(); Import-Module '$manifest'; `$import = `$sw.Elapsed.TotalMilliseconds
 `$line = 'New-CertRequest x -Country G'
 `$sw.Restart(); `$null = TabExpansion2 -inputScript `$line -cursorColumn `$line.Length; `$call = `$sw.Elapsed.TotalMilliseconds
-'{0};{1}' -f `$import, `$call
+`$process.Refresh(); `$cpu = (`$process.TotalProcessorTime - `$cpuStart).TotalMilliseconds
+'{0};{1};{2}' -f `$import, `$call, `$cpu
 "@
 
 $peer = $open + "`n" + @'
 $sw.Restart(); Import-Module Microsoft.PowerShell.PSResourceGet; $import = $sw.Elapsed.TotalMilliseconds
 $sw.Restart(); $null = Get-PSResourceRepository; $call = $sw.Elapsed.TotalMilliseconds
-'{0};{1}' -f $import, $call
+$process.Refresh(); $cpu = ($process.TotalProcessorTime - $cpuStart).TotalMilliseconds
+'{0};{1};{2}' -f $import, $call, $cpu
 '@
 
 $cases = [ordered]@{
@@ -85,7 +93,7 @@ for ($i = 0; $i -lt $Runs; $i++) {
         $line = & $pwsh -NoProfile -NonInteractive -Command $cases[$name] | Select-Object -Last 1
         Write-Verbose "${name}: $line"
         $parts = $line -split ";"
-        $samples[$name].Add([pscustomobject]@{ Import = [double]$parts[0]; Call = [double]$parts[1] })
+        $samples[$name].Add([pscustomobject]@{ Import = [double]$parts[0]; Call = [double]$parts[1]; Cpu = [double]$parts[2] })
     }
 }
 
@@ -109,6 +117,7 @@ foreach ($name in $cases.Keys) {
         'First call (ms)' = [math]::Round($call, 1)
         'Total (ms)'     = [math]::Round($total, 1)
         'Min total (ms)' = [math]::Round((@($samples[$name] | ForEach-Object { $_.Import + $_.Call }) | Measure-Object -Minimum).Minimum, 1)
+        'CPU (ms)'       = [math]::Round((Get-Median @($samples[$name] | ForEach-Object Cpu)), 1)
         'vs peer'        = [math]::Round($total / $peerTotal, 2)
     }
 }
