@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Management.Automation.Language;
 using System.Reflection;
 using System.Runtime.Loader;
 
@@ -12,7 +13,9 @@ namespace CertCmdlets.HelpBuilder
     /// --manifest CertCmdlets.psd1 --sources help --output en-US</c>. Writes en-US/CertCmdlets.dll-Help.xml (MAML) and
     /// copies the about_ topics beside it. Exits 1 with MSBuild-style error lines, writing nothing, when the help is
     /// incomplete: a cmdlet without a synopsis, a parameter without a description, an exported cmdlet with fewer than
-    /// <see cref="MinimumExamples"/> examples, a related link to nothing.
+    /// <see cref="MinimumExamples"/> examples, an example that does not parse or does not call its cmdlet, a related link
+    /// to nothing. An example file for a cmdlet the assembly lacks (one being added on another branch) is checked the same
+    /// way and named in the output, not written.
     /// </summary>
     internal static class Program
     {
@@ -83,8 +86,9 @@ namespace CertCmdlets.HelpBuilder
 
         /// <summary>
         /// Adds each cmdlet's examples and related links, and checks the rules between the sources: every cmdlet the
-        /// manifest exports has a class; every cmdlet has an example file with enough examples; every example file and
-        /// every related link names a cmdlet or topic that exists. about_CertCmdlets is linked from every cmdlet.
+        /// manifest exports has a class; every cmdlet has an example file with enough examples; every example parses and
+        /// calls its file's cmdlet; every related link names a cmdlet or topic that exists (or, from the file of a cmdlet
+        /// this build lacks, another example file). about_CertCmdlets is linked from every cmdlet.
         /// </summary>
         private static IReadOnlyList<CmdletHelp> Complete(IReadOnlyList<CmdletHelp> cmdlets, IReadOnlyList<ExampleFile> exampleFiles, IReadOnlyList<AboutTopic> topics, IReadOnlyList<string> exported, List<string> problems)
         {
@@ -100,9 +104,29 @@ namespace CertCmdlets.HelpBuilder
                 problems.Add($"The manifest exports {name}, but no cmdlet class of the assembly is named so.");
             }
 
+            foreach (ExampleFile file in exampleFiles)
+            {
+                CheckCode(file, problems);
+            }
+
+            // A file for a cmdlet this assembly lacks is the help of a cmdlet being written on another branch: it is
+            // held to the same rules (form, code that parses and calls its cmdlet, enough examples, links to cmdlets,
+            // topics or other example files) so that it is complete on the day the cmdlet arrives, and it is named in
+            // the build's output so that a misspelt file name does not go unseen.
+            HashSet<string> exampleNames = new HashSet<string>(exampleFiles.Select(f => f.CmdletName), StringComparer.Ordinal);
             foreach (ExampleFile file in exampleFiles.Where(f => !cmdletNames.Contains(f.CmdletName)))
             {
-                problems.Add($"{file.Path}: no cmdlet is named {file.CmdletName} (the file name is the cmdlet's Verb-Noun).");
+                if (file.Examples.Count < MinimumExamples)
+                {
+                    problems.Add($"{file.Path}: {file.CmdletName} has {file.Examples.Count} example(s); every cmdlet needs at least {MinimumExamples} that a user would run.");
+                }
+
+                foreach (string link in file.RelatedLinks.Where(l => !cmdletNames.Contains(l) && !topicNames.Contains(l) && !exampleNames.Contains(l)))
+                {
+                    problems.Add($"{file.Path}: the related link '{link}' is neither a cmdlet of the module, an about_ topic in help/, nor another example file.");
+                }
+
+                Console.WriteLine($"certcmdlets-helpbuilder: note: {file.Path} is kept for {file.CmdletName}, which this build does not have; its examples are checked but not in the help.");
             }
 
             List<CmdletHelp> completed = new List<CmdletHelp>();
@@ -135,6 +159,32 @@ namespace CertCmdlets.HelpBuilder
             }
 
             return completed;
+        }
+
+        /// <summary>
+        /// Every example's code and set-up parse as PowerShell, and the code a user reads calls the cmdlet the file is
+        /// for (a file named after one cmdlet but showing another is a misplaced or misspelt file).
+        /// </summary>
+        private static void CheckCode(ExampleFile file, List<string> problems)
+        {
+            foreach (HelpExample example in file.Examples)
+            {
+                foreach ((string part, string code) in new[] { ("code", example.Code), ("set-up code", example.Setup) })
+                {
+                    Parser.ParseInput(code, out _, out ParseError[] errors);
+                    foreach (ParseError error in errors)
+                    {
+                        problems.Add($"{file.Path}({example.Line}): the {part} of '{example.Title}' does not parse: {error.Message} at '{error.Extent.Text}'.");
+                    }
+                }
+
+                ScriptBlockAst ast = Parser.ParseInput(example.Code, out _, out _);
+                bool callsItsCmdlet = ast.FindAll(node => node is CommandAst command && string.Equals(command.GetCommandName(), file.CmdletName, StringComparison.OrdinalIgnoreCase), searchNestedScriptBlocks: true).Any();
+                if (!callsItsCmdlet)
+                {
+                    problems.Add($"{file.Path}({example.Line}): the example '{example.Title}' does not call {file.CmdletName}; an example file shows its own cmdlet.");
+                }
+            }
         }
 
         private static Dictionary<string, string>? ParseOptions(string[] args)

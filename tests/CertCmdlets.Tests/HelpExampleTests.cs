@@ -71,6 +71,44 @@ namespace CertCmdlets.Tests
         }
 
         [Fact]
+        public void ExamplesGiveTheModulesCmdletsOnlyParametersTheyHave()
+        {
+            // Every call of one of the module's cmdlets in an example (its code and its hidden set-up) names parameters
+            // the cmdlet has, by name, alias or unambiguous prefix, as the engine binds them. Calls of cmdlets this build
+            // lacks (in files written ahead for another branch's cmdlets) are checked once those cmdlets are exported.
+            List<string> problems = new List<string>();
+            int checkedParameters = 0;
+            foreach (ExampleFile file in ReadExampleFiles())
+            {
+                foreach (HelpExample example in file.Examples)
+                {
+                    ScriptBlockAst ast = Parser.ParseInput(example.Setup + "\n" + example.Code, out _, out _);
+                    foreach (CommandAst command in ast.FindAll(node => node is CommandAst, searchNestedScriptBlocks: true).Cast<CommandAst>())
+                    {
+                        string? name = command.GetCommandName();
+                        if (name is null || !_fixture.Cmdlets.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
+                        {
+                            continue;
+                        }
+
+                        foreach (CommandParameterAst parameter in command.CommandElements.OfType<CommandParameterAst>())
+                        {
+                            checkedParameters++;
+                            PowerShellResult result = _fixture.Session.Run("(Get-Command -Name $args[0] -Module CertCmdlets).ResolveParameter($args[1]).Name", name, parameter.ParameterName);
+                            if (result.Errors.Count > 0 || result.Terminating is not null || result.Output.Count != 1)
+                            {
+                                problems.Add($"{file.Path}({example.Line}) '{example.Title}': {name} has no parameter -{parameter.ParameterName} ({string.Join("; ", result.Errors.Select(e => e.ToString()))}{result.Terminating?.Message}).");
+                            }
+                        }
+                    }
+                }
+            }
+
+            Assert.True(checkedParameters > 100, $"Only {checkedParameters} parameters were found in the examples.");
+            Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        }
+
+        [Fact]
         public void TheCodeGetHelpShowsIsTheCodeOfTheExampleFiles()
         {
             ExampleFile file = ExampleFile.Read(Path.Combine(ExampleDirectory, "New-CertRequest.md"), new List<string>());
@@ -214,6 +252,51 @@ namespace CertCmdlets.Tests
             Assert.Contains("Test-CertChain has 1 example(s)", output, StringComparison.Ordinal);
             Assert.Contains("Enable-HttpsRedirect has 0 example(s)", output, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(work.Path, "en-US", "CertCmdlets.dll-Help.xml")), "Nothing is written when the help is incomplete.");
+        }
+
+        [Fact]
+        public void TheHelpBuilderFailsWhenAnExampleDoesNotParseOrShowsAnotherCmdlet()
+        {
+            using var work = new TempDirectory();
+            string sources = Path.Combine(work.Path, "help");
+            CopyDirectory(Path.Combine(Repository.Root, "help"), sources);
+            string examples = Path.Combine(sources, "examples");
+            File.Move(Path.Combine(examples, "Test-HttpsEndpoint.md"), Path.Combine(examples, "Test-HttpEndpoint.md"));
+            string broken = Path.Combine(examples, "Join-CertChain.md");
+            File.WriteAllText(broken, File.ReadAllText(broken).Replace("Join-CertChain ", "Join-CertChain (", StringComparison.Ordinal));
+
+            (int exitCode, string output) = RunHelpBuilder(sources, Path.Combine(work.Path, "en-US"));
+            Assert.Equal(1, exitCode);
+            Assert.Contains("Test-HttpsEndpoint has 0 example(s)", output, StringComparison.Ordinal);
+            Assert.Contains("does not call Test-HttpEndpoint", output, StringComparison.Ordinal);
+            Assert.Contains("Join-CertChain.md(", output, StringComparison.Ordinal);
+            Assert.Contains("does not parse", output, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(work.Path, "en-US", "CertCmdlets.dll-Help.xml")), "Nothing is written when the help is wrong.");
+        }
+
+        [Fact]
+        public void TheHelpBuilderKeepsAndChecksTheExampleFileOfACmdletTheBuildLacks()
+        {
+            using var work = new TempDirectory();
+            string sources = Path.Combine(work.Path, "help");
+            CopyDirectory(Path.Combine(Repository.Root, "help"), sources);
+            string ahead = Path.Combine(sources, "examples", "Get-CertFuture.md");
+            const string Example = "## Example {0}\n\n```powershell\nGet-CertFuture -Name {0}\n```\n\nWhat it does.\n\n";
+            File.WriteAllText(ahead, "# Get-CertFuture\n\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, Example, 1) + string.Format(System.Globalization.CultureInfo.InvariantCulture, Example, 2) + "## Related links\n\n- New-CertRequest\n- about_CertCmdlets\n");
+
+            (int exitCode, string output) = RunHelpBuilder(sources, Path.Combine(work.Path, "en-US"));
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("Get-CertFuture.md is kept for Get-CertFuture, which this build does not have", output, StringComparison.Ordinal);
+            string help = File.ReadAllText(Path.Combine(work.Path, "en-US", "CertCmdlets.dll-Help.xml"));
+            Assert.DoesNotContain("Get-CertFuture", help, StringComparison.Ordinal);
+            Assert.Contains("New-CertRequest", help, StringComparison.Ordinal);
+
+            // The same rules as for the others: two examples, links to something that exists.
+            File.WriteAllText(ahead, "# Get-CertFuture\n\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, Example, 1) + "## Related links\n\n- Get-Nowhere\n");
+            (exitCode, output) = RunHelpBuilder(sources, Path.Combine(work.Path, "en-US2"));
+            Assert.Equal(1, exitCode);
+            Assert.Contains("Get-CertFuture has 1 example(s)", output, StringComparison.Ordinal);
+            Assert.Contains("the related link 'Get-Nowhere'", output, StringComparison.Ordinal);
         }
 
         [Fact]
