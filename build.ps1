@@ -15,10 +15,8 @@
             module/Dependencies/             the engine and BouncyCastle, served by the module's own resolver
 
     The version is Directory.Build.props' <Version>, the one version source; the build stops when the manifest's
-    ModuleVersion differs. The folder is checked with Test-ModuleManifest. Runs in pwsh 7, in Windows PowerShell 5.1,
-    and, on a machine without either, in the bundled script host:
-        dotnet src/CertCmdlets.Host/bin/Release/net10.0/certcmdlets-host.dll -NoModule -File ./build.ps1
-    (it uses only the engine's core cmdlets and .NET, for that reason).
+    ModuleVersion differs. The folder is checked with Test-ModuleManifest. Runs in pwsh 7 and in Windows PowerShell
+    5.1 (it uses only the engine's core cmdlets and .NET, so it also runs in a hosted engine).
 
 .PARAMETER OutputPath
     Where CertCmdlets/<version>/ is made (default: ./out). An existing CertCmdlets/<version>/ there is replaced.

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Xml.Linq;
@@ -12,7 +13,7 @@ namespace CertCmdlets.Tests
     /// <summary>
     /// The publishable folder made by build.ps1 (run here in the hosted engine with -NoBuild, after the test build:
     /// the script uses only the engine's core cmdlets and .NET, so it also runs without pwsh),
-    /// installed as a user installs it: a new engine process (certcmdlets-host -NoModule) with the folder's parent on
+    /// installed as a user installs it: a new pwsh process (-NoProfile, nothing imported) with the folder's parent on
     /// PSModulePath imports it by name, autoloads it when a cmdlet is called, runs a script with #Requires -Modules,
     /// passes Test-ModuleManifest and finds its help. Publish-PSResource and Install-PSResource, which need pwsh, are
     /// in tests/Pester/Packaging.Tests.ps1.
@@ -91,14 +92,57 @@ namespace CertCmdlets.Tests
             Assert.EndsWith("|True", help, StringComparison.Ordinal);
         }
 
-        /// <summary>Runs a script in a new certcmdlets-host process (no module imported) with the package's parent first on PSModulePath.</summary>
+        /// <summary>Runs a script in a new pwsh process (no profile, no module imported) with the package's parent first on PSModulePath.</summary>
         private string RunInstalled(string script, params string[] arguments)
         {
             string file = Path.Combine(_package.Work, "check-" + Guid.NewGuid().ToString("N") + ".ps1");
             File.WriteAllText(file, "$ErrorActionPreference = 'Stop'\n$env:PSModulePath = $args[0] + [System.IO.Path]::PathSeparator + $env:PSModulePath\n" + script);
-            (int exitCode, string output, string error) = ScriptHost.Run(_package.Work, new[] { "-NoModule", "-File", file, Path.Combine(_package.Output) }.Concat(arguments).ToArray());
-            Assert.True(exitCode == 0, $"certcmdlets-host exited {exitCode}:{Environment.NewLine}{output}{error}");
-            return output;
+            var start = new ProcessStartInfo(FindPwsh())
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+                WorkingDirectory = _package.Work,
+            };
+            foreach (string argument in new[] { "-NoProfile", "-NonInteractive", "-File", file, _package.Output }.Concat(arguments))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using Process process = Process.Start(start)!;
+            process.StandardInput.Close();
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(120_000))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"pwsh -File {file} did not finish in 120 s.");
+            }
+
+            Assert.True(process.ExitCode == 0, $"pwsh exited {process.ExitCode}:{Environment.NewLine}{output.Result}{error.Result}");
+            return output.Result;
+        }
+
+        /// <summary>
+        /// pwsh as run-tests.sh finds it: $CERTCMDLETS_PWSH, else pwsh on PATH, else the dotnet tool in .tools/pwsh.
+        /// A missing pwsh fails the test (the user's shell is what is tested; run ./run-tests.sh to install it).
+        /// </summary>
+        private static string FindPwsh()
+        {
+            string? configured = Environment.GetEnvironmentVariable("CERTCMDLETS_PWSH");
+            if (!string.IsNullOrEmpty(configured))
+            {
+                return configured;
+            }
+
+            string name = OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh";
+            string? onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Select(folder => Path.Combine(folder, name))
+                .FirstOrDefault(File.Exists);
+            string tool = Path.Combine(Repository.Root, ".tools", "pwsh", name);
+            return onPath ?? (File.Exists(tool) ? tool : throw new InvalidOperationException($"pwsh was not found (CERTCMDLETS_PWSH, PATH, {tool}): run ./run-tests.sh, which installs PowerShell 7.6 as a dotnet tool."));
         }
 
         /// <summary>Runs build.ps1 -NoBuild once for the class, into a temporary folder.</summary>
