@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -67,6 +68,63 @@ namespace CertCmdlets.Core
             }
 
             return task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>
+        /// As <see cref="Run{T}"/>, for work that reports as it
+        /// goes (warnings, verbose lines): it gets a log of its own whose messages are kept and written to
+        /// <paramref name="log"/> on this thread, in order, once the work has ended (also when it throws). Without a
+        /// progress listener the work runs inline and gets <paramref name="log"/> itself.
+        /// </summary>
+        /// <typeparam name="T">The work's result.</typeparam>
+        /// <param name="log">The caller's log.</param>
+        /// <param name="activity">What is being done, e.g. "Downloading the issuer of 'CN=www.example.com'".</param>
+        /// <param name="status">The state, e.g. the URL.</param>
+        /// <param name="work">The work, given the log it may use.</param>
+        /// <param name="cancellation">Stops the wait (the work, if it cannot be cancelled, is abandoned).</param>
+        /// <returns>What the work returned.</returns>
+        public static T RunWithLog<T>(ICoreLog log, string activity, string status, Func<ICoreLog, T> work, CancellationToken cancellation)
+        {
+            if (log is not ICoreProgress)
+            {
+                return work(log);
+            }
+
+            var deferred = new DeferredLog();
+            try
+            {
+                return Run(log, activity, status, () => work(deferred), cancellation);
+            }
+            finally
+            {
+                deferred.WriteTo(log);
+            }
+        }
+
+        /// <summary>Keeps the messages of work running on another thread, for the caller's thread to write.</summary>
+        private sealed class DeferredLog : ICoreLog
+        {
+            private readonly System.Collections.Concurrent.ConcurrentQueue<KeyValuePair<bool, string>> _messages = new System.Collections.Concurrent.ConcurrentQueue<KeyValuePair<bool, string>>();
+
+            public void Verbose(string message) => _messages.Enqueue(new KeyValuePair<bool, string>(false, message));
+
+            public void Warning(string message) => _messages.Enqueue(new KeyValuePair<bool, string>(true, message));
+
+            /// <summary>Writes what was kept so far (an abandoned work's later messages are dropped).</summary>
+            public void WriteTo(ICoreLog log)
+            {
+                while (_messages.TryDequeue(out KeyValuePair<bool, string> message))
+                {
+                    if (message.Key)
+                    {
+                        log.Warning(message.Value);
+                    }
+                    else
+                    {
+                        log.Verbose(message.Value);
+                    }
+                }
+            }
         }
 
         /// <summary>The activity of a log without a progress listener.</summary>

@@ -58,6 +58,39 @@ namespace CertCmdlets.Core.Tests
         }
 
         [Fact]
+        public void WorkThatLogsHasItsMessagesWrittenOnTheCallersThreadInOrderAfterItEnds()
+        {
+            var log = new ProgressLog();
+            int caller = Environment.CurrentManagedThreadId;
+            int worker = CoreProgress.RunWithLog(log, "Downloading", "http://ca.example.test/issuer.crt", workLog =>
+            {
+                Assert.NotSame(log, workLog);
+                workLog.Verbose("first");
+                workLog.Warning("second");
+                Thread.Sleep(450);
+                return Environment.CurrentManagedThreadId;
+            }, CancellationToken.None);
+
+            Assert.NotEqual(caller, worker);
+            Assert.Equal(new[] { "V:first", "W:second" }, log.Messages);
+            Assert.Equal(new[] { caller }, log.Threads);
+            Assert.True(Assert.Single(log.Activities).Disposed);
+
+            // A failing work's messages are written too, before its exception comes out.
+            var failing = new ProgressLog();
+            Assert.Throws<IOException>(() => CoreProgress.RunWithLog<int>(failing, "Downloading", "now", workLog =>
+            {
+                workLog.Warning("refused");
+                throw new IOException("reset");
+            }, CancellationToken.None));
+            Assert.Equal(new[] { "W:refused" }, failing.Messages);
+
+            // Without a progress listener the work runs inline with the caller's own log.
+            var plain = new RecordingLog();
+            Assert.Same(plain, CoreProgress.RunWithLog(plain, "Inline", "now", workLog => workLog, CancellationToken.None));
+        }
+
+        [Fact]
         public void ALogWithoutProgressRunsTheWorkInline()
         {
             int thread = -1;
@@ -98,9 +131,19 @@ namespace CertCmdlets.Core.Tests
 
             public HashSet<int> Threads { get; } = new HashSet<int>();
 
-            public void Verbose(string message) => Threads.Add(Environment.CurrentManagedThreadId);
+            public List<string> Messages { get; } = new List<string>();
 
-            public void Warning(string message) => Threads.Add(Environment.CurrentManagedThreadId);
+            public void Verbose(string message)
+            {
+                Threads.Add(Environment.CurrentManagedThreadId);
+                Messages.Add("V:" + message);
+            }
+
+            public void Warning(string message)
+            {
+                Threads.Add(Environment.CurrentManagedThreadId);
+                Messages.Add("W:" + message);
+            }
 
             public IProgressActivity Begin(string activity, string status)
             {
