@@ -16,7 +16,8 @@ namespace CertCmdlets.HelpBuilder
         IReadOnlyList<string> Description,
         IReadOnlyList<string> Aliases,
         bool Globbing,
-        IReadOnlyList<ParameterBinding> Bindings)
+        IReadOnlyList<ParameterBinding> Bindings,
+        string DefaultValue)
     {
         /// <summary>True for [switch] parameters (no value in the syntax).</summary>
         public bool IsSwitch => Type == typeof(SwitchParameter);
@@ -37,10 +38,17 @@ namespace CertCmdlets.HelpBuilder
         IReadOnlyList<string> Description,
         IReadOnlyList<string> ParameterSets,
         IReadOnlyList<ParameterHelp> Parameters,
-        IReadOnlyList<OutputTypeHelp> Outputs)
+        IReadOnlyList<OutputTypeHelp> Outputs,
+        bool SupportsShouldProcess)
     {
         /// <summary>The cmdlet name, Verb-Noun.</summary>
         public string Name => Verb + "-" + Noun;
+
+        /// <summary>The examples of help/examples/Verb-Noun.md.</summary>
+        public IReadOnlyList<HelpExample> Examples { get; init; } = Array.Empty<HelpExample>();
+
+        /// <summary>Related cmdlets and about_ topics, in the order Get-Help lists them.</summary>
+        public IReadOnlyList<string> RelatedLinks { get; init; } = Array.Empty<string>();
 
         /// <summary>
         /// Reads every public cmdlet class of the assembly, sorted by name. Missing documentation (no synopsis,
@@ -70,6 +78,8 @@ namespace CertCmdlets.HelpBuilder
                 problems.Add($"{name} ({type.FullName}) has no synopsis: add <para type=\"synopsis\"> to the <summary> of the class.");
             }
 
+            // The values a new cmdlet object starts with are the defaults of the parameters that are not given.
+            object? instance = type.GetConstructor(Type.EmptyTypes) is null ? null : Activator.CreateInstance(type);
             List<ParameterHelp> parameters = new List<ParameterHelp>();
             foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
@@ -96,11 +106,18 @@ namespace CertCmdlets.HelpBuilder
                         a.Mandatory,
                         a.Position,
                         a.ValueFromPipeline,
-                        a.ValueFromPipelineByPropertyName)).ToList()));
+                        a.ValueFromPipelineByPropertyName)).ToList(),
+                    DefaultValue(property, instance, documentation)));
             }
 
             // Sets as Get-Command lists them: the default first, then the others by name; one unnamed set when none is named.
+            // The default set is a set even when no parameter names it (New-CertRequest's Request set holds only the
+            // parameters of every set).
+            IEnumerable<string> defaultSet = string.IsNullOrEmpty(cmdlet.DefaultParameterSetName) || cmdlet.DefaultParameterSetName == ParameterAttribute.AllParameterSets
+                ? Enumerable.Empty<string>()
+                : new[] { cmdlet.DefaultParameterSetName };
             List<string> sets = parameters.SelectMany(p => p.Bindings).Select(b => b.SetName)
+                .Concat(defaultSet)
                 .Where(s => s != ParameterAttribute.AllParameterSets)
                 .Distinct(StringComparer.Ordinal)
                 .OrderBy(s => s == cmdlet.DefaultParameterSetName ? 0 : 1)
@@ -124,7 +141,44 @@ namespace CertCmdlets.HelpBuilder
                 documentation.TypeParagraphs(type, "description"),
                 sets,
                 parameters,
-                outputs);
+                outputs,
+                cmdlet.SupportsShouldProcess);
+        }
+
+        /// <summary>
+        /// The parameter's default as Get-Help shows it: the &lt;para type="default"&gt; of its doc comment when the
+        /// default depends on other things (RSA 2048 for a server, 3072 for a CA), else the value a new cmdlet object
+        /// holds (365, Intermediate, key.pem; False for a switch), else None (null, empty, or 0 meaning "not given").
+        /// </summary>
+        private static string DefaultValue(PropertyInfo property, object? instance, XmlDocumentation documentation)
+        {
+            string documented = string.Join(" ", documentation.PropertyParagraphs(property.DeclaringType!, property.Name, "default"));
+            if (documented.Length > 0)
+            {
+                return documented;
+            }
+
+            if (property.PropertyType == typeof(SwitchParameter))
+            {
+                return "False";
+            }
+
+            object? value = instance is null || !property.CanRead ? null : property.GetValue(instance);
+            switch (value)
+            {
+                case null:
+                    return "None";
+                case string text:
+                    return text.Length == 0 ? "None" : text;
+                case Array array:
+                    return array.Length == 0 ? "None" : string.Join(", ", array.Cast<object>());
+                case System.Security.SecureString:
+                    return "None";
+                default:
+                    Type valueType = value.GetType();
+                    bool isZero = valueType.IsValueType && value.Equals(Activator.CreateInstance(valueType));
+                    return isZero ? "None" : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "None";
+            }
         }
     }
 }

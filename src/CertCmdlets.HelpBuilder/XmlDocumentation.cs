@@ -54,6 +54,10 @@ namespace CertCmdlets.HelpBuilder
         public IReadOnlyList<string> PropertyDescription(Type declaringType, string propertyName) =>
             Paragraphs("P:" + declaringType.FullName + "." + propertyName, "description", fallBackToSummary: true);
 
+        /// <summary>The texts of the &lt;para type="<paramref name="kind"/>"&gt; of a property's summary (e.g. "default").</summary>
+        public IReadOnlyList<string> PropertyParagraphs(Type declaringType, string propertyName, string kind) =>
+            Paragraphs("P:" + declaringType.FullName + "." + propertyName, kind, fallBackToSummary: false);
+
         private IReadOnlyList<string> Paragraphs(string memberName, string kind, bool fallBackToSummary)
         {
             XElement? summary = _members.TryGetValue(memberName, out XElement? member) ? member.Element("summary") : null;

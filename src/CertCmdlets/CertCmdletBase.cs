@@ -15,7 +15,7 @@ namespace CertCmdlets
     {
         private CmdletLog? _log;
 
-        /// <summary>The core's log, forwarded to WriteVerbose and WriteWarning.</summary>
+        /// <summary>The core's log, forwarded to WriteVerbose and WriteWarning; it also takes the core's progress (ICoreProgress).</summary>
         internal ICoreLog Log => _log ??= new CmdletLog(this);
 
         /// <summary>The core's "may I write this file?" question, answered by ShouldProcess.</summary>
@@ -210,19 +210,23 @@ namespace CertCmdlets
             _ => ErrorCategory.NotSpecified,
         };
 
-        /// <summary>Forwards the core's messages to the cmdlet's streams.</summary>
-        private sealed class CmdletLog : ICoreLog
+        /// <summary>Forwards the core's messages to the cmdlet's streams, and its progress to WriteProgress (see <see cref="CmdletProgress"/>).</summary>
+        private sealed class CmdletLog : ICoreLog, ICoreProgress
         {
-            private readonly Cmdlet _cmdlet;
+            private readonly PSCmdlet _cmdlet;
+            private readonly CmdletProgress _progress;
 
-            public CmdletLog(Cmdlet cmdlet)
+            public CmdletLog(PSCmdlet cmdlet)
             {
                 _cmdlet = cmdlet;
+                _progress = new CmdletProgress(cmdlet);
             }
 
             public void Verbose(string message) => _cmdlet.WriteVerbose(message);
 
             public void Warning(string message) => _cmdlet.WriteWarning(message);
+
+            public IProgressActivity Begin(string activity, string status) => _progress.Begin(activity, status);
         }
     }
 }

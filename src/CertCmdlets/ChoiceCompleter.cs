@@ -4,35 +4,49 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using CertCmdlets.Core.Keys;
 
 namespace CertCmdlets
 {
     /// <summary>
-    /// Tab completion for parameters whose strong choices are few (KeyAlgorithm, Curve, HashAlgorithm).
-    /// The parameters stay strings so that a weak or unknown choice reaches the core and gets a specific
-    /// error that names the strong alternatives, instead of the binder's generic message.
+    /// Tab completion for parameters whose strong choices are few: -KeyAlgorithm, -KeySize, -Curve, -HashAlgorithm,
+    /// with a tooltip that says when to take each. The values come from the core (KeyChoices), which checks them.
+    /// The parameters are not [ValidateSet]: a weak or unknown choice reaches the core and gets a specific error that
+    /// names the strong alternatives (KeySizeTooWeak, HashAlgorithmTooWeak), instead of the binder's generic message.
     /// </summary>
     public sealed class ChoiceCompleter : IArgumentCompleter
     {
-        private static readonly IReadOnlyDictionary<string, string[]> s_choices = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["KeyAlgorithm"] = new[] { "RSA", "ECDSA" },
-            ["Curve"] = new[] { "P256", "P384", "P521" },
-            ["HashAlgorithm"] = new[] { "SHA256", "SHA384", "SHA512" },
-        };
-
         /// <summary>The choices for the parameter that start with what was typed.</summary>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            if (!s_choices.TryGetValue(parameterName, out string[]? choices))
+            IReadOnlyList<KeyChoice>? choices = ChoicesFor(parameterName);
+            if (choices is null)
             {
                 return Enumerable.Empty<CompletionResult>();
             }
 
-            string typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            string typed = CompletionText.Unquote(wordToComplete);
             return choices
-                .Where(choice => choice.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
-                .Select(choice => new CompletionResult(choice, choice, CompletionResultType.ParameterValue, choice));
+                .Where(choice => choice.Value.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
+                .Select(choice => new CompletionResult(choice.Value, choice.Value, CompletionResultType.ParameterValue, choice.Description))
+                .ToList();
+        }
+
+        private static IReadOnlyList<KeyChoice>? ChoicesFor(string parameterName)
+        {
+            switch (parameterName.ToUpperInvariant())
+            {
+                case "KEYALGORITHM":
+                    return KeyChoices.KeyAlgorithms;
+                case "KEYSIZE":
+                    return KeyChoices.RsaKeySizes;
+                case "CURVE":
+                    return KeyChoices.Curves;
+                case "HASHALGORITHM":
+                    return KeyChoices.HashAlgorithms;
+                default:
+                    return null;
+            }
         }
     }
 }

@@ -44,10 +44,12 @@ namespace CertCmdlets
         /// <para type="description">Country (C) as an ISO 3166-1 alpha-2 code: US, GB (not UK), DE.</para>
         /// </summary>
         [Parameter]
+        [ArgumentCompleter(typeof(CountryCompleter))]
         public string? Country { get; set; }
 
         /// <summary>
         /// <para type="description">RSA (default) or ECDSA.</para>
+        /// <para type="default">RSA</para>
         /// </summary>
         [Parameter]
         [ArgumentCompleter(typeof(ChoiceCompleter))]
@@ -55,12 +57,15 @@ namespace CertCmdlets
 
         /// <summary>
         /// <para type="description">RSA key size: 2048, 3072 or 4096 (default 2048 for servers, 3072 for CAs). Smaller keys are refused.</para>
+        /// <para type="default">2048 (New-CertAuthority: 3072)</para>
         /// </summary>
         [Parameter]
+        [ArgumentCompleter(typeof(ChoiceCompleter))]
         public int KeySize { get; set; }
 
         /// <summary>
         /// <para type="description">ECDSA curve: P256 (default), P384 or P521.</para>
+        /// <para type="default">P256 (with -KeyAlgorithm ECDSA)</para>
         /// </summary>
         [Parameter]
         [ArgumentCompleter(typeof(ChoiceCompleter))]
@@ -68,6 +73,7 @@ namespace CertCmdlets
 
         /// <summary>
         /// <para type="description">Signature hash: SHA256 (default), SHA384 or SHA512. MD5 and SHA1 are refused.</para>
+        /// <para type="default">SHA256 (SHA384 for a P384 key, SHA512 for a P521 key)</para>
         /// </summary>
         [Parameter]
         [ArgumentCompleter(typeof(ChoiceCompleter))]
@@ -93,6 +99,7 @@ namespace CertCmdlets
 
         /// <summary>
         /// <para type="description">Base name of the files written to -OutputDirectory. Default: the common name (*.example.com becomes wildcard.example.com).</para>
+        /// <para type="default">The common name</para>
         /// </summary>
         [Parameter]
         public string? Name { get; set; }

@@ -95,3 +95,57 @@ Describe 'Get-Help New-CertRequest -Parameter Country' {
         (@($help.Description | ForEach-Object { $_.Text }) -join ' ') | Should -Match 'ISO 3166'
     }
 }
+
+Describe 'Examples of <Name>' -ForEach $cmdlets {
+    It 'shows at least two examples' {
+        @((Get-Help -Name $Name -Examples).examples.example).Count | Should -BeGreaterOrEqual 2 -Because "help/examples/$Name.md needs at least two examples"
+    }
+
+    It 'shows examples that parse' {
+        foreach ($example in (Get-Help -Name $Name -Examples).examples.example) {
+            $errors = $null
+            $null = [System.Management.Automation.Language.Parser]::ParseInput($example.code, [ref] $null, [ref] $errors)
+            $errors | Should -BeNullOrEmpty -Because "the example '$($example.title)' should parse"
+        }
+    }
+
+    It 'shows the default parameter set first, with [-WhatIf] [-Confirm] when it supports them' {
+        $command = Get-Command -Name $Name -Module CertCmdlets
+        $syntax = @((Get-Help -Name $Name -Full).syntax.syntaxItem)
+        $syntax.Count | Should -Be @($command.ParameterSets).Count
+        $default = $command.ParameterSets | Where-Object IsDefault
+        if ($default) {
+            $mandatory = @($default.Parameters | Where-Object IsMandatory | ForEach-Object Name)
+            foreach ($parameter in $mandatory) {
+                $syntax[0].parameter.name | Should -Contain $parameter
+            }
+        }
+
+        if ($command.Parameters.ContainsKey('WhatIf')) {
+            foreach ($item in $syntax) {
+                $item.parameter.name | Should -Contain 'WhatIf'
+                $item.parameter.name | Should -Contain 'Confirm'
+            }
+        }
+    }
+
+    It 'links to about_CertCmdlets' {
+        @((Get-Help -Name $Name -Full).relatedLinks.navigationLink.linkText) | Should -Contain 'about_CertCmdlets'
+    }
+}
+
+Describe 'The about topics' {
+    It 'Get-Help about_CertCmdlets tells the life of a certificate' {
+        $text = Get-Help about_CertCmdlets | Out-String
+        $text | Should -Match 'New-CertRequest'
+        $text | Should -Match 'Complete-CertRequest'
+        $text | Should -Match 'Set-ApacheSsl'
+    }
+
+    It 'Get-Help about_CertCmdlets_Renewal gives the rule and the schedulers' {
+        $text = Get-Help about_CertCmdlets_Renewal | Out-String
+        foreach ($needed in 'two thirds', '30 days', 'systemd', 'cron', 'Register-ScheduledTask') {
+            $text | Should -Match ([regex]::Escape($needed))
+        }
+    }
+}

@@ -83,13 +83,14 @@ namespace CertCmdlets.Core.Chains
                     continue;
                 }
 
-                found.AddRange(Fetch(child, uri));
+                // The transfer runs apart from this thread, which shows progress if it lasts (and alone writes to the log).
+                found.AddRange(CoreProgress.RunWithLog(_log, $"Downloading the issuer of '{child.Subject}'", url, log => Fetch(child, uri, log), _cancellation));
             }
 
             return found;
         }
 
-        private List<CertificateInfo> Fetch(CertificateInfo child, Uri start)
+        private List<CertificateInfo> Fetch(CertificateInfo child, Uri start, ICoreLog log)
         {
             string what = $"Downloading the issuer of '{child.Subject}' from {start}";
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_cancellation);
@@ -109,7 +110,7 @@ namespace CertCmdlets.Core.Chains
                     string? refusal = AddressPolicy.Refusal(current, addresses, loopbackAllowed);
                     if (refusal is not null)
                     {
-                        _log.Warning($"{what} refused: {refusal}");
+                        log.Warning($"{what} refused: {refusal}");
                         return new List<CertificateInfo>();
                     }
 
@@ -121,23 +122,23 @@ namespace CertCmdlets.Core.Chains
                         string? location = response.Headers.TryGetValues("Location", out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
                         if (location is null || !Uri.TryCreate(current, location, out Uri? next))
                         {
-                            _log.Warning($"{what} failed: HTTP {status} redirects to '{location}', which is not a valid address.");
+                            log.Warning($"{what} failed: HTTP {status} redirects to '{location}', which is not a valid address.");
                             return new List<CertificateInfo>();
                         }
 
                         if (!IsHttp(next))
                         {
-                            _log.Warning($"{what} refused: it redirects to '{next}', and only http and https redirects are followed.");
+                            log.Warning($"{what} refused: it redirects to '{next}', and only http and https redirects are followed.");
                             return new List<CertificateInfo>();
                         }
 
                         if (hop >= MaximumRedirects)
                         {
-                            _log.Warning($"{what} failed: more than {MaximumRedirects} redirects.");
+                            log.Warning($"{what} failed: more than {MaximumRedirects} redirects.");
                             return new List<CertificateInfo>();
                         }
 
-                        _log.Verbose($"{start} redirects (HTTP {status}) to {next}.");
+                        log.Verbose($"{start} redirects (HTTP {status}) to {next}.");
                         current = next;
                         addresses = Resolve(current, token);
                         continue;
@@ -145,7 +146,7 @@ namespace CertCmdlets.Core.Chains
 
                     if (!response.IsSuccessStatusCode)
                     {
-                        _log.Warning($"{what} failed: HTTP {status}.");
+                        log.Warning($"{what} failed: HTTP {status}.");
                         return new List<CertificateInfo>();
                     }
 
@@ -157,7 +158,7 @@ namespace CertCmdlets.Core.Chains
                     using Stream stream = Wait(response.Content.ReadAsStreamAsync(), token);
                     byte[] data = ReadLimited(stream, token);
                     List<CertificateInfo> certificates = CertificateReader.Parse(data, current.ToString());
-                    _log.Verbose($"Downloaded {certificates.Count} certificate(s) from {current}.");
+                    log.Verbose($"Downloaded {certificates.Count} certificate(s) from {current}.");
                     return certificates;
                 }
             }
@@ -167,13 +168,13 @@ namespace CertCmdlets.Core.Chains
             }
             catch (OperationCanceledException)
             {
-                _log.Warning($"{what} failed: no answer within the time limit ({_budget.TotalSeconds:0.#} s for all downloads; -TimeoutSeconds).");
+                log.Warning($"{what} failed: no answer within the time limit ({_budget.TotalSeconds:0.#} s for all downloads; -TimeoutSeconds).");
             }
             catch (Exception ex) when (!(ex is OutOfMemoryException) && !_cancellation.IsCancellationRequested)
             {
                 // A hostile or broken server must not end the join: HttpRequestException, IOException, a header too
                 // long, a URL the stack rejects, a body that is no certificate... each is a warning.
-                _log.Warning($"{what} failed: {Describe(ex)}");
+                log.Warning($"{what} failed: {Describe(ex)}");
             }
 
             return new List<CertificateInfo>();

@@ -54,7 +54,7 @@ namespace CertCmdlets.Core.Keys
                     throw Errors.KeySizeWeak(size);
                 }
 
-                if (size != 2048 && size != 3072 && size != 4096)
+                if (!KeyChoices.IsRsaKeySize(size))
                 {
                     throw Errors.KeySizeUnsupported(size);
                 }

@@ -160,7 +160,7 @@ namespace CertCmdlets.Core.Requests
             {
                 KeySpec spec = KeySpec.Parse(options.KeyAlgorithm, options.KeySize, options.Curve, options.HashAlgorithm);
                 log.Verbose($"Generating a new {spec.Description} key.");
-                return (PrivateKey.FromNative(NativeKeys.Generate(spec)), spec.Hash);
+                return (GenerateKey(spec, log), spec.Hash);
             }
 
             CheckKeyReuse(options);
@@ -174,6 +174,26 @@ namespace CertCmdlets.Core.Requests
 
             log.Verbose($"Reusing the {key.Description} key in '{options.ExistingKeyPath}'.");
             return (key, hash);
+        }
+
+        /// <summary>
+        /// A new key. RSA keys are a random search for primes (a 4096-bit key can take over ten seconds), so they are
+        /// made through <see cref="CoreProgress.Run{T}"/>, which shows progress to an interactive user; ECDSA keys are
+        /// instant.
+        /// </summary>
+        private static PrivateKey GenerateKey(KeySpec spec, ICoreLog log)
+        {
+            if (spec.Algorithm != KeyAlgorithmKind.Rsa)
+            {
+                return PrivateKey.FromNative(NativeKeys.Generate(spec));
+            }
+
+            return CoreProgress.Run(
+                log,
+                $"Making a new {spec.Description} key",
+                "Searching for primes",
+                () => PrivateKey.FromNative(NativeKeys.Generate(spec)),
+                System.Threading.CancellationToken.None);
         }
 
         /// <summary>The validated subject of a CA certificate (no host-name rules, no alternative names).</summary>

@@ -76,6 +76,7 @@ namespace CertCmdlets.Commands
 
         /// <summary>
         /// <para type="description">The name Windows shows for the certificate (default: its common name).</para>
+        /// <para type="default">The common name</para>
         /// </summary>
         [Parameter]
         public string? FriendlyName { get; set; }

@@ -27,6 +27,7 @@ namespace CertCmdlets.Commands
 
         /// <summary>
         /// <para type="description">Validity in days (default 3650 for a root, 1825 for an intermediate; never past the issuer's).</para>
+        /// <para type="default">3650 for a root, 1825 for an intermediate</para>
         /// </summary>
         [Parameter]
         public int ValidDays { get; set; }

@@ -71,6 +71,7 @@ namespace CertCmdlets.Commands
         [Parameter(ParameterSetName = NamesListener)]
         [Parameter(ParameterSetName = NamesApache)]
         [Parameter(ParameterSetName = NamesDns)]
+        [ArgumentCompleter(typeof(ChoiceCompleter))]
         public int KeySize { get; set; }
 
         /// <summary>

@@ -36,6 +36,7 @@ namespace CertCmdlets.Commands
 
         /// <summary>
         /// <para type="description">The name sent as SNI and checked against the certificate (default: the host name).</para>
+        /// <para type="default">The host name (-HostName)</para>
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? ServerName { get; set; }

@@ -14,9 +14,10 @@ namespace CertCmdlets.Commands
         #region Parameters
 
         /// <summary>
-        /// <para type="description">The backup folder of the change (the BackupDirectory of a Set-ApacheSsl or Enable-HttpsRedirect result).</para>
+        /// <para type="description">The backup folder of the change (the BackupDirectory of a Set-ApacheSsl or Enable-HttpsRedirect result, or a folder piped from Get-ChildItem).</para>
         /// </summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
         public string BackupDirectory { get; set; } = string.Empty;
 
         /// <summary>
