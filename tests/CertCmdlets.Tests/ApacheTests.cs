@@ -58,6 +58,7 @@ namespace CertCmdlets.Tests
             (OriginBuild, "Case=NotRunning", Array.Empty<string>()),
             (OriginBuild, "Case=FullChain", Array.Empty<string>()),
             (OriginBuild, "Case=PipeToTest", Array.Empty<string>()),
+            (OriginBuild, "Case=ScheduledRenewal", Array.Empty<string>()),
         };
 
         public static TheoryData<string, string> Invocations

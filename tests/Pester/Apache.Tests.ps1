@@ -34,6 +34,7 @@ BeforeDiscovery {
         @{ Title = 'httpd not running: -Reload is ApacheNotRunning and changes nothing'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'NotRunning' } }
         @{ Title = 'A leaf-only file warns ChainIncomplete; a chain only in memory gets a full chain file beside the certificate'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'FullChain' } }
         @{ Title = 'Set-ApacheSsl | Test-HttpsEndpoint binds; the old certificate piped is not healthy; a private root asks for -TrustedRootPath'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'PipeToTest' } }
+        @{ Title = 'The scheduled renewal example run twice: the due certificate is renewed and served, then nothing is due'; Scenario = 'Apache.OriginBuild.ps1'; Parameters = @{ Case = 'ScheduledRenewal' } }
     )
 }
 

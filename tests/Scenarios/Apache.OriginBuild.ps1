@@ -36,6 +36,9 @@
     PipeToTest      Set-ApacheSsl -Reload | Test-HttpsEndpoint -TrustedRootPath: healthy; the old certificate piped to
                     Test-HttpsEndpoint is not (another certificate is served); without the private root the
                     problem says to give -TrustedRootPath.
+    ScheduledRenewal examples/scheduled/Renew-ApacheCertificates.ps1 run twice: the first run renews the served
+                    certificate that is due (10 days left) with the internal CA and the served thumbprint changes; the
+                    second run finds nothing due, exits 0 and changes nothing.
 
 .PARAMETER WorkDirectory
     An empty (or new) directory the scenario may fill.
@@ -50,7 +53,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)][string] $WorkDirectory,
-    [Parameter(Mandatory)][ValidateSet('ReplaceInPlace', 'RedirectKept', 'RenewInPlace', 'RollBack', 'Undo', 'NotRunning', 'FullChain', 'PipeToTest')][string] $Case,
+    [Parameter(Mandatory)][ValidateSet('ReplaceInPlace', 'RedirectKept', 'RenewInPlace', 'RollBack', 'Undo', 'NotRunning', 'FullChain', 'PipeToTest', 'ScheduledRenewal')][string] $Case,
     [switch] $RequireApache
 )
 
@@ -356,6 +359,30 @@ try {
         $private = Test-HttpsEndpoint -HostName 127.0.0.1 -Port $instance.HttpsPort -ServerName localhost
         ($private.Problems -join "`n") | Should -Match 'TrustedRootPath' -Because 'only the private root is unknown here'
         ($private.Problems -join "`n") | Should -Not -Match 'put the full chain' -Because 'the server does send its intermediates'
+    }
+    elseif ($Case -eq 'ScheduledRenewal') {
+        $renewalCa = New-CertAuthority 'Origin Renewal CA' -Issuer $root -KeyAlgorithm ECDSA -Name 'issuing' -OutputDirectory (Join-Path $work 'renewal-ca')
+        $sites = (New-Item -ItemType Directory -Path $work -Name 'sites').FullName
+        $due = New-CertRequest localhost -KeyAlgorithm ECDSA | Approve-CertRequest -Authority $renewalCa -ValidDays 10 | Export-CertPem -OutputDirectory (Join-Path $sites 'localhost' 'initial')
+        $due.RenewRecommended | Should -BeTrue -Because 'a certificate with 10 days left is due'
+        $null = $due | Set-ApacheSsl localhost -ConfigPath $instance.Config -Port $instance.HttpsPort -Reload -WarningAction SilentlyContinue
+        Get-ServedThumbprint -Instance $instance -ServerName 'localhost' | Should -BeExactly $due.Thumbprint
+
+        $script = Join-Path $PSScriptRoot '..' '..' 'examples' 'scheduled' 'Renew-ApacheCertificates.ps1'
+        $arguments = @{ CertificateDirectory = $sites; ConfigPath = $instance.Config; AuthorityCertificate = $renewalCa.CertificatePath; AuthorityKey = $renewalCa.KeyPath; Port = $instance.HttpsPort }
+        $first = @(& $script @arguments)
+        $LASTEXITCODE | Should -Be 0 -Because "the renewal went live ($first)"
+        $served = Get-ServedThumbprint -Instance $instance -ServerName 'localhost'
+        $served | Should -Not -BeExactly $due.Thumbprint -Because 'the renewed certificate is served'
+        $first | Should -HaveCount 1
+        $first[0] | Should -Match "^Renewed localhost: $served is served until "
+        $config = Get-Content -LiteralPath $instance.Config -Raw
+
+        $second = @(& $script @arguments)
+        $LASTEXITCODE | Should -Be 0 -Because "nothing was due ($second)"
+        $second | Should -BeExactly @('Nothing is due.')
+        Get-Content -LiteralPath $instance.Config -Raw | Should -BeExactly $config -Because 'the second run changes nothing'
+        Get-ServedThumbprint -Instance $instance -ServerName 'localhost' | Should -BeExactly $served
     }
     else {
         $result = Enable-HttpsRedirect localhost -ConfigPath $instance.Config -HttpPort $instance.HttpPort -HttpsPort $instance.HttpsPort -Reload
