@@ -18,6 +18,7 @@
     CmdletsToExport        = @(
         'New-CertRequest'
         'Import-CertFile'
+        'Import-CertRequest'
         'Export-CertPem'
         'Import-PfxAsPem'
         'Export-PemAsPfx'
@@ -29,6 +30,8 @@
         'Set-ApacheSsl'
         'Enable-HttpsRedirect'
         'Test-HttpsEndpoint'
+        'Protect-PrivateKey'
+        'Unprotect-PrivateKey'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -108,7 +108,10 @@ namespace CertCmdlets.Core.Requests
                 emails.ToArray(),
                 KeyDescriptions.Describe(info.SubjectPublicKeyInfo),
                 SignatureAlgorithms.Name(request.SignatureAlgorithm),
-                key);
+                key)
+            {
+                RequestedExtensions = RequestExtensions.Describe(extensions),
+            };
         }
 
         /// <summary>The extensions the request asks for, or null.</summary>
