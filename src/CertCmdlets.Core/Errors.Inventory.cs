@@ -62,9 +62,10 @@ namespace CertCmdlets.Core
                 $"No private key was found for the request '{request}' ({whereLooked}), so the certificate could not be installed. Nothing was written.",
                 "Give the request's key with -KeyPath, or -AllowMissingKey to write the certificate files without a key.");
 
-        public static CertCmdletsException PendingRequestNotFound(string certificate, IEnumerable<string> directories) =>
-            Error("PendingRequestNotFound", CertErrorKind.ObjectNotFound, certificate,
-                $"No request in {string.Join(", ", Quoted(directories))} holds the key of the certificate '{certificate}'. Nothing was written.",
+        /// <summary>The target is the CA's answer as the user gave it (its file, or "the certificate text").</summary>
+        public static CertCmdletsException PendingRequestNotFound(string source, string subject, IEnumerable<string> directories) =>
+            Error("PendingRequestNotFound", CertErrorKind.ObjectNotFound, source,
+                $"No request in {string.Join(", ", Quoted(directories))} holds the key of the certificate '{subject}' in '{source}'. Nothing was written.",
                 "Give -RequestDirectory (the folder New-CertRequest -OutputDirectory wrote name.csr and name.key to), or -RequestPath and -KeyPath.");
 
         public static CertCmdletsException KeyOutputRequired(string path) =>

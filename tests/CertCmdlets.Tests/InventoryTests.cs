@@ -123,6 +123,33 @@ namespace CertCmdlets.Tests
         }
 
         [Fact]
+        public void RenewalFactsAndSubjectFields_SurviveExportClixml_AsPlainValues()
+        {
+            Run(MakeTree);
+
+            // PSSerializer is what Export-Clixml/Import-Clixml, jobs and remoting use.
+            PowerShellResult result = Run(@"
+                foreach ($certificate in Import-CertFile srv -Recurse -ExcludeCA) {
+                    $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($certificate))
+                    foreach ($name in 'RenewAfter', 'RenewRecommended', 'Organization', 'Country', 'OrganizationalUnit', 'Locality', 'State', 'Email') {
+                        $value = $copy.$name
+                        '{0}|{1}|{2}|{3}' -f $certificate.CommonName, $name, ($(if ($null -eq $value) { 'null' } elseif ($value -is [System.Collections.ICollection]) { 'array:' + $value.Count } else { $value.GetType().Name + ':' + $value })), ($value -eq $certificate.$name -or ($null -eq $value -and $null -eq $certificate.$name) -or ($value -is [System.Collections.ICollection]))
+                    }
+                }");
+
+            string[] lines = result.Output.Select(o => (string)o.BaseObject).OrderBy(l => l, StringComparer.Ordinal).ToArray();
+            Assert.Contains("www.example.test|Organization|String:Example Ltd|True", lines);
+            Assert.Contains("www.example.test|Country|String:GB|True", lines);
+            Assert.Contains("www.example.test|RenewRecommended|Boolean:False|True", lines);
+            Assert.Contains("due.example.test|RenewRecommended|Boolean:True|True", lines);
+            Assert.Contains("due.example.test|Organization|null|True", lines);
+            Assert.Contains("www.example.test|OrganizationalUnit|array:0|True", lines);
+            Assert.Single(lines, l => l.StartsWith("www.example.test|RenewAfter|DateTime:", StringComparison.Ordinal) && l.EndsWith("|True", StringComparison.Ordinal));
+            Assert.Single(lines, l => l.StartsWith("due.example.test|RenewAfter|DateTime:", StringComparison.Ordinal) && l.EndsWith("|True", StringComparison.Ordinal));
+            Assert.Equal(16, lines.Length);
+        }
+
+        [Fact]
         public void DamagedFile_IsReportedAndTheWalkGoesOn_AndNoProgressIsShownWithoutAConsole()
         {
             Run(MakeTree);
@@ -341,6 +368,91 @@ namespace CertCmdlets.Tests
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_temp.Path, "keys", "plain.pem")));
             }
         }
+
+        /// <summary>
+        /// Every bad input of issue 9, on openssl-made files where openssl makes them: the error record a script sees
+        /// (FullyQualifiedErrorId, category, the offending file as target, a recommended action, the module's own
+        /// exception rather than a runtime one, no password in the text), and not one byte or file mode changed on disk,
+        /// not even a stray temporary file.
+        /// </summary>
+        [OpenSslFact]
+        public void EveryBadInput_HasItsErrorRecord_AndChangesNothingOnDisk()
+        {
+            Run(MakeTree);
+            Run(SignPending);
+            string work = Path.Combine(_temp.Path, "openssl");
+            Directory.CreateDirectory(work);
+            OpenSsl.Expect(work, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-aes-256-cbc", "-pass", "pass:Right pass 1", "-out", "locked.key");
+            OpenSsl.Expect(work, "genrsa", "-aes128", "-traditional", "-passout", "pass:Right pass 1", "-out", "legacy.key", "2048");
+            OpenSsl.Expect(work, "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "altered.key", "-subj", "/CN=altered.example.test", "-outform", "DER", "-out", "altered.csr");
+            byte[] der = File.ReadAllBytes(Path.Combine(work, "altered.csr"));
+            der[^7] ^= 0x10;
+            File.WriteAllBytes(Path.Combine(work, "altered.csr"), der);
+            File.WriteAllText(Path.Combine(_temp.Path, "broken.crt"), "-----BEGIN CERTIFICATE-----\nMIIB interrupted download\n");
+            Directory.CreateDirectory(Path.Combine(_temp.Path, "out"));
+            File.WriteAllText(Path.Combine(_temp.Path, "out", "existing.key"), "keep me\n");
+            IReadOnlyDictionary<string, string> before = _temp.Snapshot();
+
+            var cases = new (string Script, string ErrorId, ErrorCategory Category, string Target)[]
+            {
+                ("Import-CertFile srv/tls/www/key.pem", "NoCertificateInFile", ErrorCategory.InvalidData, "srv/tls/www/key.pem"),
+                ("Import-CertFile broken.crt", "CertificateFileInvalid", ErrorCategory.InvalidData, "broken.crt"),
+                ("Import-CertFile srv/tls/www/cert.pem -KeyPath srv/tls/due/key.pem", "CertificateKeyMismatch", ErrorCategory.SecurityError, "srv/tls/www/cert.pem"),
+                ("Import-CertFile srv/tls/www/cert.pem -KeyPath openssl/locked.key", "KeyPasswordRequired", ErrorCategory.AuthenticationError, "openssl/locked.key"),
+                ("Import-CertFile srv/tls/www/cert.pem -KeyPath openssl/locked.key -KeyPassword (Secure 'Wrong pass 9')", "KeyPasswordIncorrect", ErrorCategory.AuthenticationError, "openssl/locked.key"),
+                ("Import-CertRequest openssl/altered.csr", "RequestSignatureInvalid", ErrorCategory.SecurityError, "openssl/altered.csr"),
+                ("Import-CertRequest srv/tls/www/cert.pem", "RequestFileInvalid", ErrorCategory.InvalidData, "srv/tls/www/cert.pem"),
+                ("Import-CertRequest srv/tls/pending/pending.example.test.csr -KeyPath srv/tls/www/key.pem", "RequestKeyMismatch", ErrorCategory.SecurityError, "srv/tls/pending/pending.example.test.csr"),
+                ("New-CertRequest -FromCertificate srv/tls/ca-root.crt -OutputDirectory out", "CertificateIsAuthority", ErrorCategory.InvalidArgument, "srv/tls/ca-root.crt"),
+                ("New-CertRequest -FromCertificate srv/tls/www/cert.pem -KeyPath srv/tls/due/key.pem -OutputDirectory out", "CertificateKeyMismatch", ErrorCategory.SecurityError, "srv/tls/www/cert.pem"),
+                ("Unprotect-PrivateKey openssl/locked.key -OutputPath out/plain.key", "KeyPasswordRequired", ErrorCategory.AuthenticationError, "openssl/locked.key"),
+                ("Unprotect-PrivateKey openssl/locked.key -Password (Secure 'Wrong pass 9') -OutputPath out/plain.key", "KeyPasswordIncorrect", ErrorCategory.AuthenticationError, "openssl/locked.key"),
+                ("Unprotect-PrivateKey openssl/legacy.key -Password (Secure 'Wrong pass 9') -Force", "KeyPasswordIncorrect", ErrorCategory.AuthenticationError, "openssl/legacy.key"),
+                ("Unprotect-PrivateKey srv/tls/www/cert.pem -OutputPath out/plain.key", "KeyFileInvalid", ErrorCategory.InvalidData, "srv/tls/www/cert.pem"),
+                ("Protect-PrivateKey srv/tls/www/key.pem -Password (Secure 'New pass 2') -OutputPath out/existing.key", "OutputFileExists", ErrorCategory.ResourceExists, "out/existing.key"),
+                ("Protect-PrivateKey openssl/legacy.key -CurrentPassword (Secure 'Wrong pass 9') -Password (Secure 'New pass 2') -Force", "KeyPasswordIncorrect", ErrorCategory.AuthenticationError, "openssl/legacy.key"),
+                ("Complete-CertRequest answer.pem -RequestDirectory srv/tls/www -OutputDirectory out/site", "PendingRequestNotFound", ErrorCategory.ObjectNotFound, "answer.pem"),
+                ("Complete-CertRequest answer.pem -RequestPath openssl/altered.csr -KeyPath openssl/altered.key -OutputDirectory out/site", "RequestSignatureInvalid", ErrorCategory.SecurityError, "openssl/altered.csr"),
+            };
+
+            var problems = new List<string>();
+            foreach ((string script, string errorId, ErrorCategory category, string target) in cases)
+            {
+                PowerShellResult result = _session.Run(Secure + "; " + script);
+                ErrorRecord? error = result.Terminating?.ErrorRecord ?? result.Errors.FirstOrDefault();
+                if (error is null || result.Errors.Count + (result.Terminating is null ? 0 : 1) != 1)
+                {
+                    problems.Add($"{script}: {result.Errors.Count} error(s), terminating: {result.Terminating is not null}");
+                    continue;
+                }
+
+                string expectedTarget = Path.Combine(_temp.Path, target.Replace('/', Path.DirectorySeparatorChar));
+                string message = error.ErrorDetails?.Message ?? error.Exception.Message;
+                string? action = error.ErrorDetails?.RecommendedAction;
+                string got = $"{error.FullyQualifiedErrorId} {error.CategoryInfo.Category} '{error.TargetObject}' {error.Exception.GetType().FullName}";
+                string expected = $"{errorId},CertCmdlets.Commands.{CommandOf(script)}Command {category} '{expectedTarget}' CertCmdlets.CertCmdletsException";
+                if (got != expected)
+                {
+                    problems.Add($"{script}:{Environment.NewLine}  expected {expected}{Environment.NewLine}  got      {got}: {message}");
+                }
+
+                if (string.IsNullOrWhiteSpace(action) || message.Contains("pass 9", StringComparison.Ordinal) || message.Contains("pass 1", StringComparison.Ordinal))
+                {
+                    problems.Add($"{script}: no recommended action, or a password in the message: {message} / {action}");
+                }
+
+                if (result.Output.Count > 0)
+                {
+                    problems.Add($"{script}: {result.Output.Count} object(s) written besides the error");
+                }
+            }
+
+            Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+            Assert.Equal(before, _temp.Snapshot());
+            Assert.Empty(Directory.GetDirectories(Path.Combine(_temp.Path, "out")));
+        }
+
+        private static string CommandOf(string script) => string.Concat(script.Substring(0, script.IndexOf(' ', StringComparison.Ordinal)).Split('-'));
 
         /// <summary>The internal root CA signs the pending request; its answer is saved as answer.pem.</summary>
         private const string SignPending = @"

@@ -74,11 +74,11 @@ namespace CertCmdlets.Core.Requests
             return found;
         }
 
-        /// <summary>The error for a CA answer no pending request matches (PendingRequestNotFound).</summary>
-        public static CertCmdletsException NotFound(IReadOnlyList<CertificateInfo> returned, IEnumerable<string> directories)
+        /// <summary>The error for a CA answer (<paramref name="source"/>: its file, or "the certificate text") no pending request matches (PendingRequestNotFound).</summary>
+        public static CertCmdletsException NotFound(string source, IReadOnlyList<CertificateInfo> returned, IEnumerable<string> directories)
         {
             CertificateInfo? leaf = returned.FirstOrDefault(c => !c.IsCertificateAuthority) ?? returned.FirstOrDefault();
-            return Errors.PendingRequestNotFound(leaf?.Subject ?? "(no certificate)", directories);
+            return Errors.PendingRequestNotFound(source, leaf?.Subject ?? "(no certificate)", directories);
         }
 
         /// <summary>The error for a request whose private key was not found (RequestKeyNotFound).</summary>

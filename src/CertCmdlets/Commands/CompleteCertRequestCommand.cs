@@ -208,7 +208,7 @@ namespace CertCmdlets.Commands
 
             List<string> directories = PendingDirectories(CertificateText is null ? source : null);
             CertificateRequestInfo found = PendingRequests.Find(returned, directories, KeyPassword, Log)
-                ?? throw PendingRequests.NotFound(returned, directories);
+                ?? throw PendingRequests.NotFound(source, returned, directories);
             whereKeyWasLooked = $"no key file beside '{found.RequestPath}' or in its folder holds its key";
             return found;
         }

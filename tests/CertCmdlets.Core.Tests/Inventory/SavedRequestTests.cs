@@ -174,9 +174,11 @@ namespace CertCmdlets.Core.Tests.Inventory
 
             Assert.Equal(Path.Combine(pending, "privkey.pem"), found!.KeyPath);
             Assert.Null(PendingRequests.Find(CertificateReader.ReadFile(_pki.PathOf("self.crt")), new[] { pending }, null, _log));
-            CertCmdletsException error = PendingRequests.NotFound(CertificateReader.ReadFile(_pki.PathOf("self.crt")), new[] { pending });
+            CertCmdletsException error = PendingRequests.NotFound(_pki.PathOf("self.crt"), CertificateReader.ReadFile(_pki.PathOf("self.crt")), new[] { pending });
             Assert.Equal("PendingRequestNotFound", error.ErrorId);
             Assert.Contains(pending, error.Message, StringComparison.Ordinal);
+            Assert.Contains("CN=self.example.test", error.Message, StringComparison.Ordinal);
+            Assert.Equal(_pki.PathOf("self.crt"), error.Target);
         }
 
         [OpenSslFact]
