@@ -49,8 +49,8 @@ namespace CertCmdlets.Core.Inventory
         /// <summary>True when the user's key (<see cref="InventoryOptions.Key"/>) matched a certificate.</summary>
         public bool KeyMatched { get; private set; }
 
-        /// <summary>True when a server certificate (one a key could belong to) was met.</summary>
-        public bool ServerCertificateSeen { get; private set; }
+        /// <summary>True when a certificate (one the user's key could belong to) was met.</summary>
+        public bool CertificateSeen { get; private set; }
 
         /// <summary>Reads a directory: its files, and with <see cref="InventoryOptions.Recurse"/> its subdirectories.</summary>
         public void AddDirectory(string path)
@@ -115,12 +115,12 @@ namespace CertCmdlets.Core.Inventory
 
         /// <summary>
         /// Reports what is still held (the files of the last directory handed over in bulk), and the user's key when it
-        /// belonged to none of the server certificates met (CertificateKeyMismatch).
+        /// belonged to none of the certificates met (CertificateKeyMismatch).
         /// </summary>
         public void Complete()
         {
             FlushPending();
-            if (_options.Key is not null && ServerCertificateSeen && !KeyMatched)
+            if (_options.Key is not null && CertificateSeen && !KeyMatched)
             {
                 _sink.Failed(Errors.KeyMatchesNoCertificate(_options.Key.Path));
             }
@@ -273,7 +273,7 @@ namespace CertCmdlets.Core.Inventory
             DateTime now = DateTime.Now;
             foreach (CertificateInfo certificate in certificates)
             {
-                ServerCertificateSeen |= !certificate.IsCertificateAuthority;
+                CertificateSeen = true;
                 if (_options.Keeps(certificate, now))
                 {
                     CertificatesFound++;

@@ -93,12 +93,14 @@ namespace CertCmdlets.Core.Inventory
 
             if (options.Key is not null)
             {
-                foreach (Site site in sites.Values)
+                // The key the user named goes wherever it matches, a CA certificate included (Import-CertFile ./ca/*.crt
+                // -KeyPath ca.key must give a CA that can sign); keys found beside certificates go to server certificates only.
+                foreach ((_, CertificateInfo certificate) in order)
                 {
-                    if (options.Key.Key.Matches(site.Certificate.PublicKeyInfo))
+                    if (options.Key.Key.Matches(certificate.PublicKeyInfo))
                     {
-                        site.Certificate.PrivateKey = options.Key.Key;
-                        site.Certificate.KeyPath = options.Key.Path;
+                        certificate.PrivateKey = options.Key.Key;
+                        certificate.KeyPath = options.Key.Path;
                         keyMatched = true;
                     }
                 }

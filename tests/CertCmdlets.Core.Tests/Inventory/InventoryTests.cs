@@ -488,6 +488,28 @@ namespace CertCmdlets.Core.Tests.Inventory
         }
 
         [OpenSslFact]
+        public void GivenKey_OfACaCertificate_IsAttachedToIt_AndAKeyOfNoneOfTheCasIsReported()
+        {
+            // Import-CertFile ./ca/*.crt -KeyPath ca.key (or ./ca -KeyPath ca.key) must give a CA that can sign.
+            string folder = Path.Combine(_temp.Path, "ca");
+            _pki.CopyTo("root.crt", folder, "root.crt");
+            _pki.CopyTo("int.crt", folder, "int.crt");
+            _pki.CopyTo("int.key", folder, "int.key");
+
+            RecordingSink matched = Walk(folder, options: new InventoryOptions { Key = PrivateKeyFile.Load(_pki.PathOf("int.key"), null) });
+            RecordingSink found = Walk(folder);
+            RecordingSink unmatched = Walk(folder, options: new InventoryOptions { Key = PrivateKeyFile.Load(_pki.PathOf("www.key"), null) });
+
+            Assert.Equal(_pki.PathOf("int.key"), matched.Certificates.Single(c => c.CommonName == "Inventory Test Issuing CA").KeyPath);
+            Assert.False(matched.Certificates.Single(c => c.CommonName == "Inventory Test Root CA").HasPrivateKey);
+            Assert.Empty(matched.Failed);
+            // Keys lying beside certificates are found for server certificates only: a CA's key is given on purpose.
+            Assert.All(found.Certificates, c => Assert.False(c.HasPrivateKey));
+            Assert.Equal("CertificateKeyMismatch", Assert.Single(unmatched.Failed).ErrorId);
+            Assert.All(unmatched.Certificates, c => Assert.False(c.HasPrivateKey));
+        }
+
+        [OpenSslFact]
         public void Cancellation_StopsTheWalk()
         {
             string site = MakeSite("www");
