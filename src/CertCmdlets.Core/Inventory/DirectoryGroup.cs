@@ -18,6 +18,9 @@ namespace CertCmdlets.Core.Inventory
     internal sealed class DirectoryGroup
     {
         private readonly List<(string Path, List<CertificateInfo> Certificates)> _files = new List<(string, List<CertificateInfo>)>();
+
+        /// <summary>The order files came in: a directory's listing (ordinal), or the pipeline's order for files handed over in bulk.</summary>
+        private readonly Dictionary<string, int> _arrival = new Dictionary<string, int>(StringComparer.Ordinal);
         private readonly List<string> _keyFiles = new List<string>();
 
         public DirectoryGroup(string directory)
@@ -30,12 +33,16 @@ namespace CertCmdlets.Core.Inventory
 
         public bool IsEmpty => _files.Count == 0 && _keyFiles.Count == 0;
 
-        public void AddCertificates(string path, List<CertificateInfo> certificates) => _files.Add((path, certificates));
+        public void AddCertificates(string path, List<CertificateInfo> certificates)
+        {
+            _arrival[path] = _files.Count;
+            _files.Add((path, certificates));
+        }
 
         public void AddKeyFile(string path) => _keyFiles.Add(path);
 
         /// <summary>
-        /// The merged objects, ordered by the file each was first found in (file names in ordinal order). The user's
+        /// The merged objects, in the order the file each was first found in came in. The user's
         /// key (<see cref="InventoryOptions.Key"/>) is attached wherever it matches; <paramref name="keyMatched"/> says
         /// whether it matched anything.
         /// </summary>
@@ -111,7 +118,9 @@ namespace CertCmdlets.Core.Inventory
                 AttachKeys(sites.Values.Where(s => s.Certificate.PrivateKey is null).ToList(), sink);
             }
 
-            return order.OrderBy(o => o.FirstPath, StringComparer.Ordinal).Select(o => o.Certificate).ToList();
+            // Merging goes by file name (so cert.pem, not fullchain.pem, is the object of a site whatever the order); the
+            // objects come out in the order their first file came in.
+            return order.OrderBy(o => _arrival[o.FirstPath]).Select(o => o.Certificate).ToList();
         }
 
         private void AttachKeys(List<Site> withoutKey, IInventorySink sink)

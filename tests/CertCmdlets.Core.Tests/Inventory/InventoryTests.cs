@@ -241,6 +241,28 @@ namespace CertCmdlets.Core.Tests.Inventory
             Assert.Equal(
                 new[] { Thumbprint("root.crt"), Thumbprint("root2.crt"), Thumbprint("self.crt") }.OrderBy(t => t),
                 sink.Certificates.Select(c => c.Thumbprint).OrderBy(t => t));
+
+            // The object keeps the certificate's bytes (the reader clears the buffer it read the file into): the .NET
+            // certificate behind it is the same certificate, from a directory and from a file named on its own.
+            CertificateInfo named = Assert.Single(CertificateInventory.ReadNamedFile(Path.Combine(folder, "self.der")));
+            Assert.All(sink.Certificates.Append(named), c => Assert.Equal(c.Thumbprint, c.Certificate.Thumbprint));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(folder, "self.der")), named.Certificate.RawData);
+        }
+
+        [OpenSslFact]
+        public void FilesHandedOverInBulk_ComeOutInTheOrderTheyCameIn()
+        {
+            string folder = Path.Combine(_temp.Path, "bulk");
+            string one = _pki.CopyTo("www.crt", folder, "one.crt");
+            string two = _pki.CopyTo("self.crt", folder, "two.crt");
+            var sink = new RecordingSink();
+            var inventory = new CertificateInventory(new InventoryOptions(), sink, CancellationToken.None);
+
+            inventory.AddFile(two);
+            inventory.AddFile(one);
+            inventory.Complete();
+
+            Assert.Equal(new[] { two, one }, sink.Certificates.Select(c => c.CertificatePath));
         }
 
         // --- Bad input: reported per item, the walk goes on -----------------------------------------------------------
