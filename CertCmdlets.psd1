@@ -18,6 +18,7 @@
     CmdletsToExport        = @(
         'New-CertRequest'
         'Import-CertFile'
+        'Import-CertRequest'
         'Export-CertPem'
         'Import-PfxAsPem'
         'Export-PemAsPfx'
@@ -37,6 +38,8 @@
         'Request-AcmeCertificate'
         'Revoke-AcmeCertificate'
         'Update-AcmeRenewalInfo'
+        'Protect-PrivateKey'
+        'Unprotect-PrivateKey'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -33,6 +33,12 @@ namespace CertCmdlets.Core
         /// <summary>ISO 3166-1 alpha-2 country code (C).</summary>
         public string? Country { get; set; }
 
+        /// <summary>
+        /// An e-mail address in the subject itself (E=), a legacy form kept when a request renews a certificate that
+        /// has one. Alternative-name e-mail addresses go in <see cref="EmailAddresses"/>.
+        /// </summary>
+        public string? SubjectEmail { get; set; }
+
         /// <summary>RSA (default) or ECDSA.</summary>
         public string? KeyAlgorithm { get; set; }
 
@@ -50,5 +56,11 @@ namespace CertCmdlets.Core
 
         /// <summary>The password of <see cref="ExistingKeyPath"/> when it is encrypted.</summary>
         public SecureString? ExistingKeyPassword { get; set; }
+
+        /// <summary>
+        /// When set, <see cref="ExistingKeyPath"/> must be the key of this certificate (a renewal that keeps the key),
+        /// else the request fails with CertificateKeyMismatch.
+        /// </summary>
+        internal CertificateInfo? ExistingKeyOwner { get; set; }
     }
 }

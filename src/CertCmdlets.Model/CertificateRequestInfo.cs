@@ -8,6 +8,7 @@ namespace CertCmdlets
     public sealed class CertificateRequestInfo
     {
         private readonly SubjectFields _subjectFields;
+        private string[] _requestedExtensions = new string[0];
 
         internal CertificateRequestInfo(byte[] der, string subject, string commonName, SubjectFields subjectFields, string[] dnsNames, string[] ipAddresses, string[] emailAddresses, string keyAlgorithm, string signatureAlgorithm, IPrivateKeyMaterial? key)
         {
@@ -45,6 +46,9 @@ namespace CertCmdlets
         /// <summary>The requested country code (C), or null.</summary>
         public string? Country => _subjectFields.Country;
 
+        /// <summary>The e-mail address in the requested subject (E), or null.</summary>
+        public string? Email => _subjectFields.Email;
+
         /// <summary>The requested DNS names (subject alternative names).</summary>
         public string[] DnsNames { get; }
 
@@ -59,6 +63,16 @@ namespace CertCmdlets
 
         /// <summary>The algorithm the request is signed with: "sha256RSA".</summary>
         public string SignatureAlgorithm { get; }
+
+        /// <summary>
+        /// The extensions the request asks for, as OpenSSL names them, with their values: "subjectAltName: DNS:www.example.com",
+        /// "keyUsage (critical): digitalSignature, keyEncipherment". A CA decides which it grants.
+        /// </summary>
+        public string[] RequestedExtensions
+        {
+            get => (string[])_requestedExtensions.Clone();
+            internal set => _requestedExtensions = value ?? new string[0];
+        }
 
         /// <summary>The request as PEM text ("BEGIN CERTIFICATE REQUEST"), ready to paste into a CA's form.</summary>
         public string Pem { get; }

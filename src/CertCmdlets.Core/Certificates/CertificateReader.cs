@@ -124,7 +124,8 @@ namespace CertCmdlets.Core.Certificates
 
                 try
                 {
-                    return new List<CertificateInfo> { ParsedCertificate.Create(data, X509CertificateStructure.GetInstance(sequence)) };
+                    // A copy: the caller owns (and may clear) the buffer it read the file into.
+                    return new List<CertificateInfo> { ParsedCertificate.Create((byte[])data.Clone(), X509CertificateStructure.GetInstance(sequence)) };
                 }
                 catch (Exception ex) when (IsParseFailure(ex))
                 {

@@ -93,6 +93,18 @@ namespace CertCmdlets.Core.IO
         private static string JoinWords(List<string> items) =>
             items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.GetRange(0, items.Count - 1)) + " and " + items[items.Count - 1];
 
+        /// <summary>Clears the planned private key bytes (call when the plan is done with, written or not).</summary>
+        public void Discard()
+        {
+            foreach (PlannedFile file in _files)
+            {
+                if (file.IsPrivateKey)
+                {
+                    Array.Clear(file.Content, 0, file.Content.Length);
+                }
+            }
+        }
+
         /// <summary>Checks every target without writing anything; throws the first problem found.</summary>
         public void Validate()
         {

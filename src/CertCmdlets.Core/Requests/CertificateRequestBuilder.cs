@@ -45,7 +45,10 @@ namespace CertCmdlets.Core.Requests
                 names.EmailAddresses,
                 key.Description,
                 SignatureAlgorithms.Name(signatureAlgorithm),
-                key);
+                key)
+            {
+                RequestedExtensions = RequestExtensions.Describe(extensions),
+            };
             if (options.ExistingKeyPath is not null)
             {
                 result.KeyPath = options.ExistingKeyPath;
@@ -113,6 +116,11 @@ namespace CertCmdlets.Core.Requests
                 RequestedNames.CheckEmail(email);
             }
 
+            if (options.SubjectEmail is not null)
+            {
+                RequestedNames.CheckEmail(options.SubjectEmail);
+            }
+
             if (options.ExistingKeyPath is null)
             {
                 KeySpec.Parse(options.KeyAlgorithm, options.KeySize, options.Curve, options.HashAlgorithm);
@@ -166,6 +174,11 @@ namespace CertCmdlets.Core.Requests
             CheckKeyReuse(options);
 
             PrivateKey key = PrivateKeyReader.ReadFile(options.ExistingKeyPath, options.ExistingKeyPassword);
+            if (options.ExistingKeyOwner is CertificateInfo owner && !key.Matches(owner.PublicKeyInfo))
+            {
+                throw Errors.CertificateKeyMismatch(owner.CertificatePath ?? owner.Subject, options.ExistingKeyPath);
+            }
+
             HashAlgorithmName hash = KeySpec.HashFor(key, options.HashAlgorithm);
             if (key.IsRsa ? key.SizeInBits < 2048 : key.SizeInBits < 256)
             {
@@ -320,6 +333,11 @@ namespace CertCmdlets.Core.Requests
                 }
 
                 Append(oids, values, X509Name.CN, commonName);
+                if (options.SubjectEmail is not null)
+                {
+                    Append(oids, values, X509Name.EmailAddress, CheckEmail(options.SubjectEmail));
+                }
+
                 var subject = new X509Name(oids, values);
 
                 var generalNames = new List<GeneralName>();

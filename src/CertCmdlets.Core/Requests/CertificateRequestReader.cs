@@ -105,7 +105,10 @@ namespace CertCmdlets.Core.Requests
                 emails.ToArray(),
                 KeyDescriptions.Describe(info.SubjectPublicKeyInfo),
                 SignatureAlgorithms.Name(request.SignatureAlgorithm),
-                key);
+                key)
+            {
+                RequestedExtensions = DescribeExtensions(request, source),
+            };
         }
 
         /// <summary>The subject alternative names the request asks for; a damaged extension is RequestExtensionInvalid.</summary>
@@ -119,6 +122,19 @@ namespace CertCmdlets.Core.Requests
             catch (Exception ex) when (Chains.Asn1Failures.IsParseFailure(ex))
             {
                 throw Errors.RequestExtensionInvalid(source, "requested extensions or subject alternative name", ex);
+            }
+        }
+
+        /// <summary>The requested extensions as text; a damaged one is RequestExtensionInvalid, as for the names.</summary>
+        private static string[] DescribeExtensions(Pkcs10CertificationRequest request, string source)
+        {
+            try
+            {
+                return RequestExtensions.Describe(RequestedExtensions(request));
+            }
+            catch (Exception ex) when (Chains.Asn1Failures.IsParseFailure(ex))
+            {
+                throw Errors.RequestExtensionInvalid(source, "requested extensions", ex);
             }
         }
 

@@ -12,13 +12,19 @@ namespace CertCmdlets.Commands
 {
     /// <summary>
     /// <para type="synopsis">Completes a request with the certificate the CA sent back: checks it, orders its chain, attaches the key.</para>
-    /// <para type="description">Takes the request (from New-CertRequest, or -RequestPath with -KeyPath) and the signed
-    /// certificate as a file (-CertificatePath) or pasted text (-CertificateText), with intermediates in any order, extra
-    /// blank lines or CRLFs. Checks that the certificate holds the request's public key and covers every requested name,
-    /// puts the chain in order, and emits the certificate with key and chain; -OutputDirectory writes cert.pem, key.pem,
-    /// chain.pem and fullchain.pem. A mismatch is an error that says what differs, and nothing is written.</para>
+    /// <para type="description">Takes the request (from New-CertRequest or Import-CertRequest, or -RequestPath) and the
+    /// signed certificate as a file (-CertificatePath) or pasted text (-CertificateText), with intermediates in any order,
+    /// extra blank lines or CRLFs. Checks that the certificate holds the request's public key and covers every requested
+    /// name, puts the chain in order, and emits the certificate with key and chain; -OutputDirectory writes cert.pem,
+    /// key.pem, chain.pem and fullchain.pem. A mismatch is an error that says what differs, and nothing is written.</para>
+    /// <para type="description">Given only the CA's answer, it finds the pending request itself, as Windows'
+    /// pending-request store does, on every platform: among the request files (.csr, .req, .p10, .pem) of
+    /// -RequestDirectory (by default the folder of -CertificatePath and the current location) the one made with the
+    /// certificate's public key, and the key beside it (same base name, .key; or a key file of that folder with the same
+    /// public key). With -RequestPath and no -KeyPath, the key beside the request is used. When no key is found the
+    /// command stops with RequestKeyNotFound and writes nothing, unless -AllowMissingKey.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Complete, "CertRequest", DefaultParameterSetName = ObjectFileSet, SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Complete, "CertRequest", DefaultParameterSetName = PendingFileSet, SupportsShouldProcess = true)]
     [OutputType(typeof(CertificateInfo))]
     public sealed class CompleteCertRequestCommand : CertCmdletBase
     {
@@ -26,13 +32,15 @@ namespace CertCmdlets.Commands
         private const string ObjectTextSet = "ObjectAndText";
         private const string PathFileSet = "RequestPathAndFile";
         private const string PathTextSet = "RequestPathAndText";
+        private const string PendingFileSet = "PendingAndFile";
+        private const string PendingTextSet = "PendingAndText";
 
         private readonly System.Threading.CancellationTokenSource _cancellation = new System.Threading.CancellationTokenSource();
 
         #region Parameters
 
         /// <summary>
-        /// <para type="description">The request object, carrying its key (from New-CertRequest).</para>
+        /// <para type="description">The request object, carrying its key (from New-CertRequest, or Import-CertRequest when its key lay beside it).</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectFileSet)]
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectTextSet)]
@@ -46,24 +54,34 @@ namespace CertCmdlets.Commands
         public string? RequestPath { get; set; }
 
         /// <summary>
-        /// <para type="description">The private key of the request (required with -RequestPath to produce an installable result).</para>
+        /// <para type="description">The private key of the request. Without it, the key file beside the request (same base name, .key) is used.</para>
         /// </summary>
         [Parameter(ParameterSetName = PathFileSet)]
         [Parameter(ParameterSetName = PathTextSet)]
         public string? KeyPath { get; set; }
 
         /// <summary>
-        /// <para type="description">The password of an encrypted -KeyPath file.</para>
+        /// <para type="description">The password of an encrypted key file (-KeyPath, or the key found beside the request).</para>
         /// </summary>
         [Parameter(ParameterSetName = PathFileSet)]
         [Parameter(ParameterSetName = PathTextSet)]
+        [Parameter(ParameterSetName = PendingFileSet)]
+        [Parameter(ParameterSetName = PendingTextSet)]
         public SecureString? KeyPassword { get; set; }
+
+        /// <summary>
+        /// <para type="description">Folders holding pending requests (name.csr and name.key, as New-CertRequest -OutputDirectory writes them) when neither a request object nor -RequestPath is given. Default: the folder of -CertificatePath and the current location.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = PendingFileSet)]
+        [Parameter(ParameterSetName = PendingTextSet)]
+        public string[] RequestDirectory { get; set; } = Array.Empty<string>();
 
         /// <summary>
         /// <para type="description">The file the CA sent: the certificate, possibly with intermediates (PEM, DER or .p7b).</para>
         /// </summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ObjectFileSet)]
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathFileSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PendingFileSet)]
         public string? CertificatePath { get; set; }
 
         /// <summary>
@@ -71,6 +89,7 @@ namespace CertCmdlets.Commands
         /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = ObjectTextSet)]
         [Parameter(Mandatory = true, ParameterSetName = PathTextSet)]
+        [Parameter(Mandatory = true, ParameterSetName = PendingTextSet)]
         public string? CertificateText { get; set; }
 
         /// <summary>
@@ -103,6 +122,12 @@ namespace CertCmdlets.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>
+        /// <para type="description">Go on when no private key is found for the request: the certificate is emitted (and its certificate files written) without a key, with a warning. Without it, a missing key is an error and nothing is written.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowMissingKey { get; set; }
+
         #endregion
 
         #region Overrides
@@ -118,8 +143,6 @@ namespace CertCmdlets.Commands
         {
             try
             {
-                CertificateRequestInfo request = InputObject ?? CertificateRequestReader.ReadFile(ResolveSingleInputPath(RequestPath!));
-                PrivateKeyFile? key = KeyPath is null ? null : PrivateKeyFile.Load(ResolveSingleInputPath(KeyPath), KeyPassword);
                 string source;
                 IReadOnlyList<CertificateInfo> returned;
                 if (CertificateText is not null)
@@ -133,8 +156,14 @@ namespace CertCmdlets.Commands
                     returned = CertificateReader.ReadFile(source);
                 }
 
+                CertificateRequestInfo request = FindRequest(returned, source, out string whereKeyWasLooked);
+                if (!request.HasPrivateKey && !AllowMissingKey)
+                {
+                    throw RequestKeyNotFound(request, whereKeyWasLooked);
+                }
+
                 var chainOptions = new ChainJoinOptions { Download = Download, TrustedRoots = TrustedRootPath.Length > 0 ? ReadCertificatePool(TrustedRootPath) : null };
-                CertificateInfo completed = RequestCompletion.Complete(request, returned, ReadCertificatePool(IntermediatePath), chainOptions, key, source, Log, _cancellation.Token);
+                CertificateInfo completed = RequestCompletion.Complete(request, returned, ReadCertificatePool(IntermediatePath), chainOptions, null, source, Log, _cancellation.Token);
                 if (OutputDirectory is null)
                 {
                     WriteObject(completed);
@@ -156,6 +185,64 @@ namespace CertCmdlets.Commands
                 // Ctrl+C: PowerShell stops the pipeline.
             }
         }
+
+        #endregion
+
+        #region Private helpers
+
+        /// <summary>The request: the object given, the file named (with its key), or the pending request found.</summary>
+        private CertificateRequestInfo FindRequest(IReadOnlyList<CertificateInfo> returned, string source, out string whereKeyWasLooked)
+        {
+            if (InputObject is not null)
+            {
+                whereKeyWasLooked = "the request object carries none";
+                return InputObject;
+            }
+
+            if (RequestPath is not null)
+            {
+                string requestPath = ResolveSingleInputPath(RequestPath);
+                whereKeyWasLooked = $"no -KeyPath was given, and no key file '{RequestFiles.KeyBeside(requestPath)}' lies beside it";
+                return RequestFiles.Read(requestPath, KeyPath is null ? null : ResolveSingleInputPath(KeyPath), KeyPassword, keyRequired: true, Log);
+            }
+
+            List<string> directories = PendingDirectories(CertificateText is null ? source : null);
+            CertificateRequestInfo found = PendingRequests.Find(returned, directories, KeyPassword, Log)
+                ?? throw PendingRequests.NotFound(source, returned, directories);
+            whereKeyWasLooked = $"no key file beside '{found.RequestPath}' or in its folder holds its key";
+            return found;
+        }
+
+        /// <summary>-RequestDirectory, or the folder of the CA's file and the current location.</summary>
+        private List<string> PendingDirectories(string? responseFile)
+        {
+            var directories = new List<string>();
+            if (RequestDirectory.Length > 0)
+            {
+                foreach (string directory in RequestDirectory)
+                {
+                    directories.Add(ResolveSingleInputPath(directory));
+                }
+
+                return directories;
+            }
+
+            if (responseFile is not null)
+            {
+                directories.Add(System.IO.Path.GetDirectoryName(responseFile) ?? ".");
+            }
+
+            string here = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            if (!directories.Contains(here))
+            {
+                directories.Add(here);
+            }
+
+            return directories;
+        }
+
+        private static CertCmdletsException RequestKeyNotFound(CertificateRequestInfo request, string whereKeyWasLooked) =>
+            PendingRequests.KeyNotFound(request.RequestPath ?? request.Subject, whereKeyWasLooked);
 
         #endregion
     }
