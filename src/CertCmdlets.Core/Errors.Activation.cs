@@ -37,6 +37,10 @@ namespace CertCmdlets.Core
             new CertCmdletsException("ApacheUndoConflict", CertErrorKind.ResourceExists, path,
                 $"'{path}' changed again after the change recorded in '{backupDirectory}', so undoing it would lose that later edit. Nothing was changed. Undo the later change first, or restore the file by hand from the backup.");
 
+        public static CertCmdletsException ApacheRestoreFailed(string backupDirectory, Exception inner) =>
+            new CertCmdletsException("ApacheRestoreFailed", inner is UnauthorizedAccessException ? CertErrorKind.PermissionDenied : CertErrorKind.WriteError, backupDirectory,
+                $"Putting back the configuration recorded in '{backupDirectory}' failed: {inner.Message} Some files may still be the changed ones. The backups are in that folder, under the same relative paths: copy them over the live files, run httpd -t, then reload httpd.", inner);
+
         public static CertCmdletsException FullChainFileConflict(string path) =>
             new CertCmdletsException("FullChainFileConflict", CertErrorKind.ResourceExists, path,
                 $"The certificate object carries its chain only in memory, and '{path}', where its full chain would be written for SSLCertificateFile, already holds something else. Nothing was changed. Write the files with Export-CertPem (it writes fullchain.pem) and pipe its result, or give -FullChainPath.");

@@ -138,13 +138,13 @@ namespace CertCmdlets.Tests
         {
             PowerShellResult result = _fixture.Session.Run(
                 "$syntax = @((Get-Help -Name New-CertRequest -Full).syntax.syntaxItem)\n" +
-                "$syntax.Count\n" +
-                "($syntax[0].parameter.name -contains 'SelfSign')\n" +
-                "($syntax[1].parameter.name -contains 'SelfSign')\n" +
+                "$syntax.Count - (Get-Command -Name New-CertRequest).ParameterSets.Count\n" +
+                "($syntax[0].parameter.name -contains 'SelfSign') -or ($syntax[0].parameter.name -contains 'FromCertificate')\n" +
+                "@($syntax.Where({ $_.parameter.name -contains 'SelfSign' })).Count -gt 0\n" +
                 "($syntax[0].parameter.name[-3..-1] -join ' ')");
             result.AssertSuccess();
-            Assert.Equal(2, (int)result.Output[0].BaseObject);
-            Assert.False((bool)result.Output[1].BaseObject, "The first syntax is the default (Request) set, without -SelfSign.");
+            Assert.Equal(0, (int)result.Output[0].BaseObject);
+            Assert.False((bool)result.Output[1].BaseObject, "The first syntax is the default (Request) set, without -SelfSign or -FromCertificate.");
             Assert.True((bool)result.Output[2].BaseObject);
             Assert.Equal("Force WhatIf Confirm", (string)result.Output[3].BaseObject);
         }

@@ -86,7 +86,17 @@ namespace CertCmdlets.Core.Apache
             string serverName = string.Empty;
             int port = 0;
             var entries = new List<Entry>();
-            foreach (string line in File.ReadAllLines(path))
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw Errors.ApacheUndoUnavailable(full, $"its record '{path}' cannot be read ({ex.Message}).");
+            }
+
+            foreach (string line in lines)
             {
                 string[] fields = line.Split('\t');
                 switch (fields[0])
@@ -122,12 +132,21 @@ namespace CertCmdlets.Core.Apache
         {
             foreach (Entry entry in Entries)
             {
-                bool changed = entry.Kind switch
+                bool changed;
+                try
                 {
-                    "replace" or "create" => !File.Exists(entry.Path) || Hash(entry.Path) != entry.Hash,
-                    "link" => !IsSymbolicLink(entry.Path),
-                    _ => false,
-                };
+                    changed = entry.Kind switch
+                    {
+                        "replace" or "create" => !File.Exists(entry.Path) || Hash(entry.Path) != entry.Hash,
+                        "link" => !IsSymbolicLink(entry.Path),
+                        _ => false,
+                    };
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw Errors.ApacheUndoUnavailable(BackupDirectory, $"'{entry.Path}' cannot be read ({ex.Message}).");
+                }
+
                 if (changed)
                 {
                     throw Errors.ApacheUndoConflict(entry.Path, BackupDirectory);

@@ -245,8 +245,26 @@ namespace CertCmdlets.Core.Apache
             }
 
             ApacheBinary? binary = reload ? RequireRunning() : Binary;
-            ApacheChangeRecord saved = record.SaveCurrent();
-            record.Restore(_log);
+            ApacheChangeRecord saved;
+            try
+            {
+                saved = record.SaveCurrent();
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw Errors.ApacheUndoUnavailable(record.BackupDirectory, $"the live files could not be saved before the undo ({ex.Message}).");
+            }
+
+            try
+            {
+                record.Restore(_log);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                saved.PutBack(_log);
+                throw Errors.ApacheRestoreFailed(record.BackupDirectory, ex);
+            }
+
             string? test = null;
             if (binary is not null)
             {
@@ -298,8 +316,16 @@ namespace CertCmdlets.Core.Apache
         private void RollBack(ApacheBinary binary, string backupDirectory)
         {
             ApacheChangeRecord record = ApacheChangeRecord.Read(backupDirectory);
-            record.Restore(_log);
-            record.MarkUndone();
+            try
+            {
+                record.Restore(_log);
+                record.MarkUndone();
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw Errors.ApacheRestoreFailed(backupDirectory, ex);
+            }
+
             (bool reloaded, string said) = binary.Graceful(Layout.ServerRoot, Layout.MainConfig);
             if (!reloaded)
             {

@@ -107,7 +107,7 @@ namespace CertCmdlets.Core.Tests.Inventory
 
         [UnixFact]
         [UnsupportedOSPlatform("windows")]
-        public void InPlace_WithForce_ReplacesTheFile_AndLeavesItOwnerOnly()
+        public void InPlace_WithForce_ReplacesTheFile_NeverReadableByOthers()
         {
             (string source, string? password) = Make("OpenSSL legacy encrypted PEM (RSA)");
             File.SetUnixFileMode(source, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
@@ -118,7 +118,8 @@ namespace CertCmdlets.Core.Tests.Inventory
             Assert.Equal(source, result!.Path);
             Assert.StartsWith("-----BEGIN PRIVATE KEY-----", File.ReadAllText(source), StringComparison.Ordinal);
             Assert.Equal(publicKey, PublicKey(source, null));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(source));
+            // The writer's rule for a replaced key: never readable by others; a group that could read it (ssl-cert) still can.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(source));
             Assert.DoesNotContain(Directory.GetFiles(_temp.Path), f => Path.GetFileName(f).StartsWith('.'));
         }
 
