@@ -156,42 +156,19 @@ DocumentRoot "$htdocs"
 function Start-OriginBuild {
     param([Parameter(Mandatory)] $Instance)
 
-    $start = Invoke-ScenarioNative -FilePath $Instance.Httpd -ArgumentList @('-d', $Instance.Prefix, '-f', $Instance.Config, '-k', 'start')
-    if ($start.ExitCode -ne 0 -or -not (Wait-TcpPort -Port $Instance.HttpsPort) -or -not (Wait-TcpPort -Port $Instance.HttpPort)) {
-        throw "The private build did not start (exit $($start.ExitCode)): $($start.Output) $(Get-OriginLog $Instance)"
-    }
+    Start-ScenarioHttpd -Program $Instance.Httpd -ServerRoot $Instance.Prefix -Config $Instance.Config -Ports $Instance.HttpsPort, $Instance.HttpPort
 }
 
 function Stop-OriginBuild {
     param([Parameter(Mandatory)] $Instance)
 
-    $pidFile = Join-Path $Instance.Prefix 'logs' 'httpd.pid'
-    if (-not (Test-Path -LiteralPath $pidFile -PathType Leaf)) {
-        return
-    }
-
-    $mainPid = [int] (Get-Content -LiteralPath $pidFile -Raw).Trim()
-    $null = Invoke-ScenarioNative -FilePath $Instance.Httpd -ArgumentList @('-d', $Instance.Prefix, '-f', $Instance.Config, '-k', 'stop')
-    try {
-        $process = [System.Diagnostics.Process]::GetProcessById($mainPid)
-        if (-not $process.WaitForExit(10000)) {
-            $process.Kill($true)
-        }
-    }
-    catch [System.ArgumentException] {
-        # Already gone.
-    }
+    Stop-ScenarioHttpd -Program $Instance.Httpd -ServerRoot $Instance.Prefix -Config $Instance.Config
 }
 
 function Get-OriginLog {
     param([Parameter(Mandatory)] $Instance)
 
-    $log = Join-Path $Instance.Prefix 'logs' 'error.log'
-    if (Test-Path -LiteralPath $log -PathType Leaf) {
-        return 'error.log: ' + (Get-Content -LiteralPath $log -Raw)
-    }
-
-    return '(no error.log)'
+    Get-ScenarioHttpdLog -ServerRoot $Instance.Prefix
 }
 
 function Get-ServedThumbprint {

@@ -149,46 +149,21 @@ DocumentRoot "$documentRoot"
 }
 
 function Start-PrivateHttpd {
-    # httpd -k start (it detaches once its configuration is read); fails with httpd's words and error log when it does not come up.
     param([Parameter(Mandatory)] $Instance)
 
-    $start = Invoke-ScenarioNative -FilePath $httpdProgram -ArgumentList @('-d', $Instance.Root, '-f', $Instance.Config, '-k', 'start')
-    if ($start.ExitCode -ne 0 -or -not (Wait-TcpPort -Port $Instance.HttpsPort) -or -not (Wait-TcpPort -Port $Instance.HttpPort)) {
-        throw "The private httpd did not start (exit $($start.ExitCode)): $($start.Output) $(Get-PrivateHttpdLog $Instance)"
-    }
+    Start-ScenarioHttpd -Program $httpdProgram -ServerRoot $Instance.Root -Config $Instance.Config -Ports $Instance.HttpsPort, $Instance.HttpPort
 }
 
 function Stop-PrivateHttpd {
-    # httpd -k stop, then waits (bounded) until the main process is gone, so no worker keeps the ports.
     param([Parameter(Mandatory)] $Instance)
 
-    $pidFile = Join-Path $Instance.Root 'logs' 'httpd.pid'
-    if (-not (Test-Path -LiteralPath $pidFile -PathType Leaf)) {
-        return
-    }
-
-    $mainPid = [int] (Get-Content -LiteralPath $pidFile -Raw).Trim()
-    $null = Invoke-ScenarioNative -FilePath $httpdProgram -ArgumentList @('-d', $Instance.Root, '-f', $Instance.Config, '-k', 'stop')
-    try {
-        $process = [System.Diagnostics.Process]::GetProcessById($mainPid)
-        if (-not $process.WaitForExit(10000)) {
-            $process.Kill($true)
-        }
-    }
-    catch [System.ArgumentException] {
-        # Already gone.
-    }
+    Stop-ScenarioHttpd -Program $httpdProgram -ServerRoot $Instance.Root -Config $Instance.Config
 }
 
 function Get-PrivateHttpdLog {
     param([Parameter(Mandatory)] $Instance)
 
-    $log = Join-Path $Instance.Root 'logs' 'error.log'
-    if (Test-Path -LiteralPath $log -PathType Leaf) {
-        return "error.log: " + (Get-Content -LiteralPath $log -Raw)
-    }
-
-    return '(no error.log)'
+    Get-ScenarioHttpdLog -ServerRoot $Instance.Root
 }
 
 function New-ScenarioPki {

@@ -464,3 +464,48 @@ function Invoke-ScenarioHttpGet {
         Body    = if ($split -ge 0) { $text.Substring($split + 4) } else { '' }
     }
 }
+
+function Get-ScenarioHttpdLog {
+    # The error log of a private httpd under -ServerRoot (logs/error.log), for failure messages.
+    param([Parameter(Mandatory)][string] $ServerRoot)
+
+    $log = Join-Path $ServerRoot 'logs' 'error.log'
+    if (Test-Path -LiteralPath $log -PathType Leaf) {
+        return 'error.log: ' + (Get-Content -LiteralPath $log -Raw)
+    }
+
+    return '(no error.log)'
+}
+
+function Start-ScenarioHttpd {
+    # httpd -k start (it detaches once its configuration is read); fails with httpd's words and error log when one of
+    # -Ports does not come up.
+    param([Parameter(Mandatory)][string] $Program, [Parameter(Mandatory)][string] $ServerRoot, [Parameter(Mandatory)][string] $Config, [Parameter(Mandatory)][int[]] $Ports)
+
+    $start = Invoke-ScenarioNative -FilePath $Program -ArgumentList @('-d', $ServerRoot, '-f', $Config, '-k', 'start')
+    if ($start.ExitCode -ne 0 -or @($Ports | Where-Object { -not (Wait-TcpPort -Port $_) }).Count -gt 0) {
+        throw "The private httpd did not start (exit $($start.ExitCode)): $($start.Output) $(Get-ScenarioHttpdLog -ServerRoot $ServerRoot)"
+    }
+}
+
+function Stop-ScenarioHttpd {
+    # httpd -k stop, then waits (bounded) until the main process is gone, so no worker keeps the ports.
+    param([Parameter(Mandatory)][string] $Program, [Parameter(Mandatory)][string] $ServerRoot, [Parameter(Mandatory)][string] $Config)
+
+    $pidFile = Join-Path $ServerRoot 'logs' 'httpd.pid'
+    if (-not (Test-Path -LiteralPath $pidFile -PathType Leaf)) {
+        return
+    }
+
+    $mainPid = [int] (Get-Content -LiteralPath $pidFile -Raw).Trim()
+    $null = Invoke-ScenarioNative -FilePath $Program -ArgumentList @('-d', $ServerRoot, '-f', $Config, '-k', 'stop')
+    try {
+        $process = [System.Diagnostics.Process]::GetProcessById($mainPid)
+        if (-not $process.WaitForExit(10000)) {
+            $process.Kill($true)
+        }
+    }
+    catch [System.ArgumentException] {
+        # Already gone.
+    }
+}
