@@ -1,4 +1,5 @@
 using System;
+using CertCmdlets.Core.Apache;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security;
@@ -41,7 +42,7 @@ namespace CertCmdlets.Fuzz
         });
 
         /// <summary>Target names, which are also the corpus folder names.</summary>
-        public static readonly IReadOnlyList<string> Names = new[] { "certificate", "pkcs7", "key", "csr", "pfx" };
+        public static readonly IReadOnlyList<string> Names = new[] { "certificate", "pkcs7", "key", "csr", "pfx", "apache" };
 
         /// <summary>The target called <paramref name="name"/>.</summary>
         public static Action<byte[]> Get(string name) => name switch
@@ -50,8 +51,35 @@ namespace CertCmdlets.Fuzz
             "key" => Key,
             "csr" => Request,
             "pfx" => Pfx,
+            "apache" => Apache,
             _ => throw new ArgumentException($"Unknown fuzz target '{name}'. Known: {string.Join(", ", Names)}.", nameof(name)),
         };
+
+        /// <summary>
+        /// The Apache configuration reader: one file's bytes parsed into sections, directives and continuation lines
+        /// (a refusal is ApacheConfigException, which the editor turns into ApacheConfigInvalid with file and line),
+        /// then every directive's arguments split and the text read back.
+        /// </summary>
+        public static void Apache(byte[] data)
+        {
+            ConfigFile file;
+            try
+            {
+                file = new ConfigFile("fuzz.conf", data, null, null);
+            }
+            catch (ApacheConfigException)
+            {
+                return;
+            }
+
+            foreach (ConfigNode node in file.AllNodes())
+            {
+                if (node is ConfigDirective directive)
+                {
+                    _ = directive.Name.Length + directive.Arguments.Count;
+                }
+            }
+        }
 
         /// <summary>PEM, DER and PKCS#7 certificate files, then Test-CertChain and Join-CertChain on what was read.</summary>
         public static void Certificates(byte[] data)

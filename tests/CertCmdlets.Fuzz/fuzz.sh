@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One fuzzing session on one target: builds the harness, copies it outside the repository, instruments the core
 # and BouncyCastle with SharpFuzz, and runs afl-fuzz on the target's corpus. Findings go to $FUZZ_OUT/<target>.
-#   ./fuzz.sh <certificate|pkcs7|key|csr|pfx> [seconds]      (default 3600; needs afl++ and the sharpfuzz tool, see README.md)
+#   ./fuzz.sh <certificate|pkcs7|key|csr|pfx|apache> [seconds]      (default 3600; needs afl++ and the sharpfuzz tool, see README.md)
 set -euo pipefail
-target=${1:?target: certificate, pkcs7, key, csr or pfx}
+target=${1:?target: certificate, pkcs7, key, csr, pfx or apache}
 seconds=${2:-3600}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
