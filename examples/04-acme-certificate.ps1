@@ -123,7 +123,6 @@ TypesConfig /etc/mime.types
             Request-AcmeCertificate @ca -Replaces $current -ApacheConfigPath $conf -ApacheHttpPort $httpPort |
             Export-CertPem -OutputDirectory $tls -Force |
             Set-ApacheSsl $site -ConfigPath $conf -Port $httpsPort -ListenAddress 127.0.0.1 -Reload | Out-Null
-        & $httpd -d "$Sandbox/httpd" -f $conf -k graceful      # Set-ApacheSsl -Reload will reload unchanged files too (issue 8)
     }
 
     # 5. What a browser sees, trusting pebble's root as browsers trust Let's Encrypt's.

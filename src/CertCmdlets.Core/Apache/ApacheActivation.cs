@@ -36,12 +36,13 @@ namespace CertCmdlets.Core.Apache
 
         /// <summary>
         /// The pid file httpd writes for this configuration: the active PidFile directive (variables from envvars
-        /// expanded, relative to ServerRoot), else httpd's default logs/httpd.pid.
+        /// expanded, relative to ServerRoot), else the DEFAULT_PIDLOG httpd was compiled with (httpd -V), else logs/httpd.pid.
         /// </summary>
         public static string PidFile(ConfigTree tree, ApacheBinary binary, string serverRoot)
         {
+            // Without a PidFile directive, httpd writes where it was compiled to (Debian: /run/apache2.pid).
             ConfigDirective? directive = tree.Walk().OfType<ConfigDirective>().LastOrDefault(d => d.Is("PidFile") && d.Arguments.Count > 0);
-            string value = directive?.Arguments[0] ?? "logs/httpd.pid";
+            string value = directive?.Arguments[0] ?? binary.CompiledSetting("DEFAULT_PIDLOG") ?? "logs/httpd.pid";
             value = s_variable.Replace(value, m => binary.Environment.TryGetValue(m.Groups[1].Value, out string? known) ? known : m.Value);
             value = tree.Expand(value);
             return Path.IsPathRooted(value) ? value : Path.Combine(serverRoot, value);

@@ -173,6 +173,31 @@ namespace CertCmdlets.Core.Apache
             return (result.ExitCode == 0, result.Output.Trim());
         }
 
+        /// <summary>
+        /// A value httpd was compiled with (httpd -V: <c>-D DEFAULT_PIDLOG="/run/apache2.pid"</c>), or null when it does
+        /// not say. Used only where the configuration leaves the value to the build (no PidFile directive).
+        /// </summary>
+        public string? CompiledSetting(string name)
+        {
+            ProgramResult result = Run(new[] { "-V" });
+            if (result.ExitCode != 0)
+            {
+                return null;
+            }
+
+            string prefix = "-D " + name + "=";
+            foreach (string line in result.Output.Split('\n'))
+            {
+                string trimmed = line.Trim();
+                if (trimmed.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return trimmed.Substring(prefix.Length).Trim('"');
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>Asks a running httpd to reload its configuration without dropping connections.</summary>
         public (bool Ok, string Output) Graceful(string serverRoot, string mainConfig)
         {
