@@ -69,7 +69,7 @@ namespace CertCmdlets.Commands
         public SwitchParameter RedirectAcmeChallenge { get; set; }
 
         /// <summary>
-        /// <para type="description">Gracefully restart httpd once the new configuration passed its test.</para>
+        /// <para type="description">Gracefully reload httpd once the configuration passed its test, also when no line changed. httpd must be running (its pid file names a live process): a reload never starts it (ApacheNotRunning, nothing changed).</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Reload { get; set; }
