@@ -176,13 +176,33 @@ Describe 'Bad input in an inventory' {
         $lockedFile = Join-Path $tree 'tls/ca-root.crt'
         & chmod 000 $locked $lockedFile
         try {
-            $script = "Import-Module '$manifest'; Import-CertFile '$tree' -Recurse | ForEach-Object { 'OBJECT ' + `$_.CommonName }; `$Error | ForEach-Object { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_.TargetObject }"
             # This very pwsh: its own executable, or (installed as a dotnet tool) dotnet with pwsh.dll.
             $pwsh = @([System.Environment]::ProcessPath)
             if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh[0]) -eq 'dotnet') {
                 $pwsh += [System.IO.Path]::Combine($PSHOME, 'pwsh.dll')
             }
 
+            $module = $manifest
+            if ((& id -u) -eq '0') {
+                # A checkout under a private folder (/root, mktemp -d) hides pwsh and the module from 'nobody': then it
+                # runs copies of both, made in the (readable) work folder.
+                & setpriv --reuid=65534 --regid=65534 --clear-groups test -r $pwsh[-1] -a -r $manifest
+                if ($LASTEXITCODE -ne 0) {
+                    $copies = (New-Item -ItemType Directory -Path $work -Name 'copies').FullName
+                    Copy-Item -LiteralPath $PSHOME -Destination (Join-Path $copies 'pwsh') -Recurse
+                    $pwsh[-1] = Join-Path $copies 'pwsh' ([System.IO.Path]::GetFileName($pwsh[-1]))
+                    $repository = Split-Path -Parent $manifest
+                    foreach ($part in 'CertCmdlets.psd1', 'module', 'en-US') {
+                        Copy-Item -LiteralPath (Join-Path $repository $part) -Destination $copies -Recurse
+                    }
+
+                    $module = Join-Path $copies 'CertCmdlets.psd1'
+                    & chmod -R a+rX $copies
+                }
+                $global:LASTEXITCODE = 0
+            }
+
+            $script = "Import-Module '$module'; Import-CertFile '$tree' -Recurse | ForEach-Object { 'OBJECT ' + `$_.CommonName }; `$Error | ForEach-Object { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_.TargetObject }"
             if ((& id -u) -eq '0') {
                 # Root reads everything: run the inventory as 'nobody', for whom the permissions hold.
                 $output = & setpriv --reuid=65534 --regid=65534 --clear-groups env "HOME=$work" @pwsh -NoProfile -NonInteractive -Command $script 2>&1
