@@ -332,11 +332,19 @@ namespace CertCmdlets.Core.Tls
             private readonly Deadline _deadline;
             private readonly Timer _timer;
 
+            // Set by the timer before it closes the socket: the timer may fire a moment before the stopwatch says the
+            // deadline passed, and the operation it ends fails with an I/O error that is really the timeout.
+            private volatile bool _closedByDeadline;
+
             private TimedConnection(TcpClient client, Deadline deadline)
             {
                 _client = client;
                 _deadline = deadline;
-                _timer = new Timer(_ => _client.Dispose(), null, deadline.Remaining, Timeout.InfiniteTimeSpan);
+                _timer = new Timer(_ =>
+                {
+                    _closedByDeadline = true;
+                    _client.Dispose();
+                }, null, deadline.Remaining, Timeout.InfiniteTimeSpan);
             }
 
             public NetworkStream Stream => _client.GetStream();
@@ -371,7 +379,7 @@ namespace CertCmdlets.Core.Tls
                 }
                 catch (AggregateException ex) when (ex.InnerException is not null)
                 {
-                    if (_deadline.Expired)
+                    if (_deadline.Expired || _closedByDeadline)
                     {
                         throw new TimeoutException();
                     }
