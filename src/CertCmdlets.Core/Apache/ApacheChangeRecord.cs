@@ -173,10 +173,7 @@ namespace CertCmdlets.Core.Apache
                 switch (entry.Kind)
                 {
                     case "replace":
-                        string temporary = Path.Combine(Path.GetDirectoryName(entry.Path)!, "." + Path.GetFileName(entry.Path) + ".certcmdlets-undo");
-                        File.Copy(entry.Other, temporary, overwrite: true);
-                        CopyOwnerAndMode(entry.Path, temporary);
-                        ApacheTransaction.MoveOver(temporary, entry.Path);
+                        ReplaceFrom(entry.Other, entry.Path);
                         restored.Add(entry.Path);
                         log.Verbose($"Restored '{entry.Path}' from '{entry.Other}'.");
                         break;
@@ -209,6 +206,18 @@ namespace CertCmdlets.Core.Apache
             {
                 return false;
             }
+        }
+
+        /// <summary>
+        /// Puts the content of <paramref name="copy"/> at <paramref name="live"/> in one rename: a temporary file beside
+        /// it, given the live file's owner, group and mode, renamed over it.
+        /// </summary>
+        private static void ReplaceFrom(string copy, string live)
+        {
+            string temporary = Path.Combine(Path.GetDirectoryName(live)!, "." + Path.GetFileName(live) + ".certcmdlets-undo");
+            File.Copy(copy, temporary, overwrite: true);
+            CopyOwnerAndMode(live, temporary);
+            ApacheTransaction.MoveOver(temporary, live);
         }
 
         /// <summary>The restored file gets the live file's owner, group and mode (a backup copy is the copier's).</summary>
@@ -265,10 +274,7 @@ namespace CertCmdlets.Core.Apache
                 switch (entry.Kind)
                 {
                     case "replace":
-                        string temporary = Path.Combine(Path.GetDirectoryName(entry.Path)!, "." + Path.GetFileName(entry.Path) + ".certcmdlets-undo");
-                        File.Copy(entry.Other, temporary, overwrite: true);
-                        CopyOwnerAndMode(entry.Path, temporary);
-                        ApacheTransaction.MoveOver(temporary, entry.Path);
+                        ReplaceFrom(entry.Other, entry.Path);
                         break;
                     case "recreate":
                         File.Copy(entry.Other, entry.Path, overwrite: true);
